@@ -1,0 +1,90 @@
+#include "app/app.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <boost/json.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "admin/channel.h"
+#include "admin/user_commands.h"
+#include "crypto/hash.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "identity/accounts.h"
+#include "store/database.h"
+#include "store/sql/sql_users.h"
+
+namespace cells::app {
+
+namespace {
+
+Status prepare_data_dir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return err("config", "cannot create data folder " + dir + ": " + ec.message());
+  if (::chmod(dir.c_str(), 0700) != 0) return err("config", "cannot set mode 0700 on " + dir);
+  return ok();
+}
+
+// First start: the admin account, with CELLS_ADMIN_PASSWORD or a generated password printed once.
+Status bootstrap_admin(store::UserStore& users, identity::Accounts& accounts) {
+  auto n = users.count();
+  if (!n) return n.error();
+  if (*n > 0) return ok();
+  const char* env = std::getenv("CELLS_ADMIN_PASSWORD");
+  std::string password = env && *env ? env : crypto::random_token(18);
+  auto admin = accounts.create({"admin", password, "", "Administrator", true});
+  if (!admin) return err("bootstrap", "cannot create the admin user: " + admin.error().message);
+  if (!(env && *env))
+    std::cout << "Created user 'admin' with password: " << password << "\n(shown once; change it with `cells admin user set-password -u admin --password-stdin`)" << std::endl;
+  else
+    spdlog::info("created user admin with the password from CELLS_ADMIN_PASSWORD");
+  return ok();
+}
+
+}  // namespace
+
+int run_server(const Config& config) {
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  auto fail = [](const Error& e) {
+    spdlog::critical("{}", e.message);
+    return 1;
+  };
+  if (auto st = prepare_data_dir(config.data_dir); !st) return fail(st.error());
+  auto db = store::Database::open("sqlite:" + config.data_dir + "/cells.db");
+  if (!db) return fail(db.error());
+
+  store::SqlUserStore users(*db);
+  identity::Lockout lockout;
+  identity::Accounts accounts(users, lockout);
+  if (auto st = bootstrap_admin(users, accounts); !st) return fail(st.error());
+
+  http::Router router;
+  router.add("GET", "/healthz", [](http::Request&) {
+    return http::Response::json(200, boost::json::object{{"status", "ok"}});
+  });
+
+  admin::ChannelServer channel(admin::socket_path(config.data_dir));
+  admin::register_user_commands(channel, accounts);
+  if (auto st = channel.start(); !st) return fail(st.error());
+
+  http::ServerOptions options;
+  options.host = config.host;
+  options.port = config.port;
+  options.tls_cert_file = config.tls_cert;
+  options.tls_key_file = config.tls_key;
+  http::Server server(options, router);
+  auto port = server.listen();
+  if (!port) return fail(port.error());
+  spdlog::info("cells listening on {}:{} site_url={} issuer={} data={}", config.host, *port, config.site_url,
+               config.issuer(), config.data_dir);
+  server.run();
+  channel.stop();
+  spdlog::info("cells stopped");
+  return 0;
+}
+
+}  // namespace cells::app

@@ -1,0 +1,38 @@
+#include "identity/password.h"
+
+#include <sodium.h>
+
+#include <stdexcept>
+
+namespace cells::identity {
+
+namespace {
+constexpr unsigned long long kOps = 2;
+constexpr std::size_t kMem = 19u * 1024 * 1024;
+
+void init() {
+  static const bool ready = sodium_init() >= 0;
+  if (!ready) throw std::runtime_error("libsodium failed to initialize");
+}
+}  // namespace
+
+std::string hash_password(std::string_view password) {
+  init();
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(), kOps, kMem, crypto_pwhash_ALG_ARGON2ID13) != 0)
+    throw std::runtime_error("out of memory while hashing a password");
+  return out;
+}
+
+bool verify_password(std::string_view password, const std::string& hash) {
+  init();
+  if (password.size() > kMaxPasswordBytes || hash.size() >= crypto_pwhash_STRBYTES) return false;
+  return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
+void burn_password_time(std::string_view password) {
+  static const std::string dummy = hash_password("cells-dummy-password");
+  (void)verify_password(password, dummy);
+}
+
+}  // namespace cells::identity

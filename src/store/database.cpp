@@ -1,0 +1,69 @@
+#include "store/database.h"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <spdlog/spdlog.h>
+
+#include "store/migrations.h"
+
+namespace cells::store {
+
+Database::Database(Backend backend, std::size_t pool_size)
+    : backend_(backend), pool_(std::make_unique<soci::connection_pool>(pool_size)) {}
+
+Database::~Database() = default;
+
+Error Database::failure(const std::exception& e) {
+  spdlog::error("database error: {}", e.what());
+  return err("unavailable", "the database is not available");
+}
+
+void Database::begin(soci::session& sql) {
+  if (backend_ == Backend::sqlite)
+    sql << "BEGIN IMMEDIATE";
+  else
+    sql.begin();
+}
+
+namespace {
+// SQLite: WAL so readers never block the writer; FULL sync so a committed answer survives a
+// crash or power loss; a busy timeout so concurrent writers wait their turn.
+void prepare_sqlite(soci::session& sql) {
+  sql << "PRAGMA busy_timeout = 10000";
+  sql << "PRAGMA journal_mode = WAL";
+  sql << "PRAGMA synchronous = FULL";
+  sql << "PRAGMA foreign_keys = ON";
+}
+}  // namespace
+
+Result<std::shared_ptr<Database>> Database::open(const std::string& url, std::size_t pool_size) {
+  Backend backend;
+  std::string connect;
+  if (url.starts_with("sqlite:")) {
+    backend = Backend::sqlite;
+    connect = "db=" + url.substr(7) + " timeout=10";
+  } else if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+    backend = Backend::postgresql;
+    connect = url;
+  } else {
+    return err("config", "database URL must start with sqlite: or postgres://");
+  }
+  std::shared_ptr<Database> db(new Database(backend, pool_size));
+  try {
+    for (std::size_t i = 0; i < pool_size; ++i) {
+      auto& s = db->pool_->at(i);
+      if (backend == Backend::sqlite) {
+        s.open(soci::sqlite3, connect);
+        prepare_sqlite(s);
+      } else {
+        s.open(soci::postgresql, connect);
+      }
+    }
+  } catch (const std::exception& e) {
+    return err("unavailable", std::string("cannot open the database: ") + e.what());
+  }
+  if (auto st = migrate(*db); !st) return st.error();
+  return db;
+}
+
+}  // namespace cells::store

@@ -1,0 +1,70 @@
+#include "store/migrations.h"
+
+#include <spdlog/spdlog.h>
+
+#include <vector>
+
+#include "core/clock.h"
+#include "store/database.h"
+
+namespace cells::store {
+
+namespace {
+
+// Portable SQL only: TEXT, BIGINT (Unix seconds), INTEGER 0/1 for booleans.
+// Never edit a released migration; append a new one.
+const std::vector<std::vector<const char*>> kMigrations = {
+    // 1: identity, clients, keys, sessions, codes, tokens
+    {
+        "CREATE TABLE users (id TEXT PRIMARY KEY, login TEXT NOT NULL, login_key TEXT NOT NULL UNIQUE,"
+        " name TEXT NOT NULL, email TEXT NOT NULL, password_hash TEXT NOT NULL, is_admin INTEGER NOT NULL,"
+        " created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, password_changed_at BIGINT NOT NULL)",
+        "CREATE TABLE clients (id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, name TEXT NOT NULL,"
+        " redirect_uris TEXT NOT NULL, grant_types TEXT NOT NULL, is_public INTEGER NOT NULL,"
+        " access_token_alg TEXT NOT NULL, id_token_alg TEXT NOT NULL, created_at BIGINT NOT NULL)",
+        "CREATE TABLE signing_keys (kid TEXT PRIMARY KEY, alg TEXT NOT NULL, private_pem TEXT NOT NULL,"
+        " created_at BIGINT NOT NULL, retired_at BIGINT NOT NULL)",
+        "CREATE TABLE login_sessions (id_hash TEXT PRIMARY KEY, sid TEXT NOT NULL UNIQUE, user_id TEXT NOT NULL,"
+        " auth_time BIGINT NOT NULL, expires_at BIGINT NOT NULL)",
+        "CREATE TABLE auth_codes (code_hash TEXT PRIMARY KEY, grant_id TEXT NOT NULL, client_id TEXT NOT NULL,"
+        " user_id TEXT NOT NULL, redirect_uri TEXT NOT NULL, scope TEXT NOT NULL, nonce TEXT NOT NULL,"
+        " code_challenge TEXT NOT NULL, sid TEXT NOT NULL, auth_time BIGINT NOT NULL, expires_at BIGINT NOT NULL,"
+        " used_at BIGINT NOT NULL)",
+        "CREATE TABLE refresh_tokens (token_hash TEXT PRIMARY KEY, grant_id TEXT NOT NULL, client_id TEXT NOT NULL,"
+        " user_id TEXT NOT NULL, scope TEXT NOT NULL, sid TEXT NOT NULL, auth_time BIGINT NOT NULL,"
+        " created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT NOT NULL,"
+        " successor_hash TEXT NOT NULL)",
+        "CREATE INDEX refresh_tokens_grant ON refresh_tokens (grant_id)",
+        "CREATE TABLE revoked_grants (grant_id TEXT PRIMARY KEY, revoked_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)",
+        "CREATE TABLE revoked_tokens (jti TEXT PRIMARY KEY, expires_at BIGINT NOT NULL)",
+        "CREATE TABLE login_failures (key TEXT PRIMARY KEY, failures INTEGER NOT NULL, last_at BIGINT NOT NULL,"
+        " locked_until BIGINT NOT NULL)",
+    },
+};
+
+}  // namespace
+
+Status migrate(Database& db) {
+  auto created = db.run([](soci::session& sql) -> Status {
+    sql << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)";
+    return ok();
+  });
+  if (!created) return created;
+  for (std::size_t i = 0; i < kMigrations.size(); ++i) {
+    int version = static_cast<int>(i + 1);
+    auto st = db.write([&](soci::session& sql) -> Status {
+      int applied = 0;
+      sql << "SELECT COUNT(*) FROM schema_migrations WHERE version = :v", soci::use(version), soci::into(applied);
+      if (applied) return ok();
+      for (const char* stmt : kMigrations[i]) sql << stmt;
+      long long now = now_seconds();
+      sql << "INSERT INTO schema_migrations (version, applied_at) VALUES (:v, :t)", soci::use(version), soci::use(now);
+      spdlog::info("database migrated to version={}", version);
+      return ok();
+    });
+    if (!st) return st;
+  }
+  return ok();
+}
+
+}  // namespace cells::store
