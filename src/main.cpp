@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "admin/client_commands.h"
+#include "admin/key_commands.h"
 #include "admin/user_commands.h"
 #include "app/app.h"
 #include "core/config.h"
@@ -35,6 +37,8 @@ int main(int argc, char** argv) {
   admin->require_subcommand(1);
   admin->add_option("--data", data_dir, "Data folder of the running server")->envname("CELLS_WORKING_DIR")->capture_default_str();
   cells::admin::add_user_cli(*admin->add_subcommand("user", "Manage users"), data_dir);
+  cells::admin::add_client_cli(*admin->add_subcommand("client", "Manage OAuth2 clients"), data_dir);
+  cells::admin::add_key_cli(*admin->add_subcommand("keys", "Manage signing keys"), data_dir);
 
   CLI11_PARSE(cli, argc, argv);
   return 0;

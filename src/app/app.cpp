@@ -9,13 +9,24 @@
 #include <iostream>
 
 #include "admin/channel.h"
+#include "admin/client_commands.h"
+#include "admin/key_commands.h"
 #include "admin/user_commands.h"
+#include "app/janitor.h"
+#include "core/clock.h"
 #include "crypto/hash.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "identity/accounts.h"
+#include "oidc/clients/default_clients.h"
+#include "oidc/clients/registry.h"
+#include "oidc/endpoints.h"
+#include "oidc/keys.h"
 #include "store/database.h"
+#include "store/sql/sql_clients.h"
+#include "store/sql/sql_oauth.h"
 #include "store/sql/sql_users.h"
+#include "web/static_files.h"
 
 namespace cells::app {
 
@@ -62,14 +73,37 @@ int run_server(const Config& config) {
   identity::Accounts accounts(users, lockout);
   if (auto st = bootstrap_admin(users, accounts); !st) return fail(st.error());
 
+  store::SqlSigningKeyStore key_store(*db);
+  oidc::KeyRing keys(key_store);
+  if (auto st = keys.load(); !st) return fail(st.error());
+  store::SqlClientStore client_store(*db);
+  oidc::ClientRegistry clients(client_store, oidc::default_clients(config.site_url));
+  store::SqlSessionStore sessions(*db);
+  store::SqlCodeStore codes(*db);
+  store::SqlRefreshTokenStore refresh_tokens(*db);
+  store::SqlRevocationStore revocations(*db);
+  oidc::Provider provider{config, {},    keys,  clients,        accounts,
+                          users,  sessions, codes, refresh_tokens, revocations};
+
   http::Router router;
   router.add("GET", "/healthz", [](http::Request&) {
     return http::Response::json(200, boost::json::object{{"status", "ok"}});
   });
+  oidc::add_routes(router, provider);
+  web::add_static_routes(router);
 
   admin::ChannelServer channel(admin::socket_path(config.data_dir));
   admin::register_user_commands(channel, accounts);
+  admin::register_client_commands(channel, clients);
+  admin::register_key_commands(channel, keys);
   if (auto st = channel.start(); !st) return fail(st.error());
+
+  Janitor janitor(std::chrono::minutes(10), {
+      [&] { (void)codes.purge_expired(now_seconds()); },
+      [&] { (void)refresh_tokens.purge_expired(now_seconds()); },
+      [&] { (void)revocations.purge_expired(now_seconds()); },
+      [&] { (void)sessions.purge_expired(now_seconds()); },
+  });
 
   http::ServerOptions options;
   options.host = config.host;

@@ -1,0 +1,57 @@
+#include "oidc/clients/client_auth.h"
+
+#include <strings.h>
+
+#include "identity/password.h"
+
+namespace cells::oidc {
+
+bool used_basic(const http::Request& req) {
+  auto h = req.header("Authorization");
+  return h && h->size() >= 6 && strncasecmp(h->data(), "Basic ", 6) == 0;
+}
+
+namespace {
+struct Presented {
+  std::string id;
+  std::optional<std::string> secret;
+};
+
+Result<Presented> presented_credentials(const http::Request& req, const http::Form& params) {
+  auto body_id = params.get("client_id");
+  auto body_secret = params.get("client_secret");
+  if (used_basic(req)) {
+    auto basic = http::basic_credentials(req, true);
+    if (!basic) return err("invalid_client", "malformed Basic credentials");
+    if (body_secret) return err("invalid_request", "use one client authentication method, not two");
+    if (body_id && *body_id != basic->user) return err("invalid_request", "client_id does not match the credentials");
+    return Presented{basic->user, basic->password};
+  }
+  if (!body_id) return err("invalid_client", "client authentication is required");
+  return Presented{*body_id, body_secret};
+}
+}  // namespace
+
+Result<store::Client> authenticate_client(ClientRegistry& clients, const http::Request& req, const http::Form& params) {
+  auto presented = presented_credentials(req, params);
+  if (!presented) return presented.error();
+  auto found = clients.find(presented->id);
+  if (!found) return found.error();
+  if (!found->has_value()) {
+    if (presented->secret) identity::burn_password_time(*presented->secret);
+    return err("invalid_client", "unknown client or wrong secret");
+  }
+  auto& client = **found;
+  if (client.is_public) {
+    if (presented->secret && !presented->secret->empty())
+      return err("invalid_client", "public clients authenticate without a secret");
+    return std::move(client);
+  }
+  // Argon2id per request: these endpoints run on the worker pool. A cache of verified secrets
+  // (keyed by a digest of id and secret) is the follow-up for client_credentials throughput.
+  if (!presented->secret || !identity::verify_password(*presented->secret, client.secret_hash))
+    return err("invalid_client", "unknown client or wrong secret");
+  return std::move(client);
+}
+
+}  // namespace cells::oidc

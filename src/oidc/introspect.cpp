@@ -1,0 +1,60 @@
+// RFC 7662: token introspection, for authenticated confidential clients only (a public client
+// cannot prove who it is). Inactive, unknown and foreign-issuer tokens are {"active": false}.
+#include <boost/json.hpp>
+
+#include "core/clock.h"
+#include "crypto/hash.h"
+#include "oidc/clients/client_auth.h"
+#include "oidc/endpoints.h"
+#include "oidc/token_verify.h"
+
+namespace cells::oidc {
+
+namespace json = boost::json;
+
+namespace {
+json::object describe_refresh(Provider& p, const store::RefreshToken& t) {
+  return {{"active", true},         {"token_type", "refresh_token"}, {"sub", t.user_id},
+          {"client_id", t.client_id}, {"scope", t.scope},            {"exp", t.expires_at},
+          {"iat", t.created_at},    {"iss", p.issuer()}};
+}
+
+Result<json::object> describe(Provider& p, const std::string& token) {
+  auto at = verify_access_token(p, token);
+  if (at) {
+    json::object o{{"active", true},       {"token_type", "access_token"}, {"sub", at->subject},
+                   {"client_id", at->client_id}, {"scope", at->scope},         {"exp", at->expires_at},
+                   {"iat", at->issued_at}, {"jti", at->jti},               {"iss", p.issuer()},
+                   {"aud", p.config.site_url}};
+    if (auto u = p.users.find_by_id(at->subject); u && u->has_value()) o["username"] = (*u)->login;
+    return o;
+  }
+  if (at.error().code == "unavailable") return at.error();
+  if (token.size() <= 256) {
+    auto rt = p.refresh_tokens.find(crypto::secret_digest(token), now_seconds());
+    if (!rt) return rt.error();
+    if (rt->has_value()) return describe_refresh(p, **rt);
+  }
+  return json::object{{"active", false}};
+}
+}  // namespace
+
+http::Response introspect(Provider& p, http::Request& req) {
+  auto params = http::request_params(req);
+  if (!params) return json_response(invalid_request(params.error().message));
+  if (auto k = params->first_repeated({"token", "token_type_hint"}))
+    return json_response(invalid_request("parameter '" + *k + "' was sent more than once"));
+  auto client = authenticate_client(p.clients, req, *params);
+  if (!client) {
+    if (client.error().code == "unavailable") return json_response(server_unavailable());
+    return json_response(invalid_client(client.error().message), used_basic(req));
+  }
+  if (client->is_public) return json_response(invalid_client("introspection requires a confidential client"));
+  auto token = params->get("token");
+  if (!token) return json_response(invalid_request("token is required"));
+  auto body = describe(p, *token);
+  if (!body) return json_response(server_unavailable());
+  return http::Response::json(200, *body);
+}
+
+}  // namespace cells::oidc

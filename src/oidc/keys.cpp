@@ -1,0 +1,69 @@
+#include "oidc/keys.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+
+#include "core/clock.h"
+
+namespace cells::oidc {
+
+namespace {
+constexpr crypto::Alg kAlgs[] = {crypto::Alg::RS256, crypto::Alg::PS256, crypto::Alg::ES256, crypto::Alg::EdDSA};
+}
+
+const crypto::SigningKey* KeyRing::Snapshot::find(std::string_view kid) const {
+  auto it = by_kid.find(kid);
+  return it == by_kid.end() ? nullptr : &it->second;
+}
+
+std::shared_ptr<const KeyRing::Snapshot> KeyRing::snapshot() const {
+  std::lock_guard lock(mu_);
+  return current_;
+}
+
+Status KeyRing::reload() {
+  auto now = now_seconds();
+  if (auto st = store_.purge_retired_before(now - kRetiredKeyGrace); !st) return st;
+  auto stored = store_.list();
+  if (!stored) return stored.error();
+  auto snap = std::make_shared<Snapshot>();
+  boost::json::array jwks;
+  for (const auto& k : *stored) {
+    auto alg = crypto::alg_from_name(k.alg);
+    if (!alg) continue;
+    auto key = crypto::SigningKey::from_pem(*alg, k.private_pem);
+    if (!key) return err("keys", "stored signing key " + k.kid + " is unreadable: " + key.error().message);
+    if (k.retired_at == 0) snap->active.insert_or_assign(*alg, *key);
+    snap->by_kid.emplace(key->kid(), *key);
+    jwks.push_back(key->public_jwk());
+  }
+  snap->jwks_json = boost::json::serialize(boost::json::object{{"keys", jwks}});
+  std::lock_guard lock(mu_);
+  current_ = std::move(snap);
+  return ok();
+}
+
+Status KeyRing::add_fresh_keys(bool all) {
+  auto snap = snapshot();
+  std::vector<store::StoredKey> fresh;
+  for (auto alg : kAlgs) {
+    if (!all && snap && snap->active.count(alg)) continue;
+    auto key = crypto::SigningKey::generate(alg);
+    if (!key) return key.error();
+    fresh.push_back({key->kid(), std::string(crypto::alg_name(alg)), key->private_pem(), now_seconds(), 0});
+  }
+  if (fresh.empty()) return ok();
+  if (auto st = store_.replace_active(fresh, now_seconds()); !st) return st;
+  spdlog::info("signing keys created count={}", fresh.size());
+  return reload();
+}
+
+Status KeyRing::load() {
+  if (auto st = reload(); !st) return st;
+  return add_fresh_keys(false);
+}
+
+Status KeyRing::rotate() { return add_fresh_keys(true); }
+
+}  // namespace cells::oidc

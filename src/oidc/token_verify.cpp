@@ -1,0 +1,53 @@
+#include "oidc/token_verify.h"
+
+#include <boost/json.hpp>
+
+#include "core/clock.h"
+#include "crypto/jws.h"
+
+namespace cells::oidc {
+
+namespace json = boost::json;
+
+namespace {
+std::string text(const json::object& o, const char* key) {
+  auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+std::int64_t number(const json::object& o, const char* key) {
+  auto* v = o.if_contains(key);
+  return v && v->is_int64() ? v->as_int64() : 0;
+}
+
+Result<crypto::VerifiedJwt> verify_ours(Provider& p, std::string_view jwt) {
+  auto keys = p.keys.snapshot();
+  auto verified = crypto::verify_jwt(jwt, [&](std::string_view kid) { return keys->find(kid); });
+  if (!verified) return err("invalid_token", "token signature is not valid");
+  if (text(verified->payload, "iss") != p.issuer()) return err("invalid_token", "token was issued by someone else");
+  return verified;
+}
+}  // namespace
+
+Result<AccessToken> verify_access_token(Provider& p, std::string_view jwt) {
+  auto v = verify_ours(p, jwt);
+  if (!v) return v.error();
+  if (text(v->header, "typ") != "at+jwt") return err("invalid_token", "not an access token");
+  const auto& c = v->payload;
+  AccessToken t{text(c, "sub"), text(c, "client_id"), text(c, "scope"), text(c, "jti"),
+                text(c, "gid"), number(c, "iat"),     number(c, "exp")};
+  if (t.subject.empty() || t.jti.empty()) return err("invalid_token", "token lacks sub or jti");
+  if (t.expires_at <= now_seconds()) return err("invalid_token", "token expired");
+  auto revoked = p.revocations.is_revoked(t.jti, t.grant_id);
+  if (!revoked) return revoked.error();
+  if (*revoked) return err("invalid_token", "token was revoked");
+  return t;
+}
+
+Result<json::object> verify_id_token_hint(Provider& p, std::string_view jwt) {
+  auto v = verify_ours(p, jwt);
+  if (!v) return v.error();
+  if (text(v->header, "typ") == "at+jwt") return err("invalid_token", "not an ID token");
+  return std::move(v->payload);
+}
+
+}  // namespace cells::oidc
