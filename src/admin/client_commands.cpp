@@ -29,14 +29,18 @@ std::string joined(const json::value& v) {
 // Never the secret hash.
 json::object client_json(const store::Client& c) {
   return {{"id", c.id}, {"name", c.name}, {"public", c.is_public},
-          {"grant_types", to_array(c.grant_types)}, {"redirect_uris", to_array(c.redirect_uris)}};
+          {"grant_types", to_array(c.grant_types)}, {"redirect_uris", to_array(c.redirect_uris)},
+          {"access_token_alg", c.access_token_alg}, {"id_token_alg", c.id_token_alg}};
 }
 }  // namespace
 
 void register_client_commands(ChannelServer& ch, oidc::ClientRegistry& clients) {
   ch.add("client.create", [&](const json::object& r) -> Result<json::object> {
-    auto c = clients.create_confidential(
-        {str(r, "id"), str(r, "secret"), str(r, "name"), strings(r, "redirect_uris"), strings(r, "grant_types")});
+    oidc::NewClient n{str(r, "id"), str(r, "secret"), str(r, "name"), strings(r, "redirect_uris"),
+                      strings(r, "grant_types")};
+    if (auto alg = str(r, "access_token_alg"); !alg.empty()) n.access_token_alg = alg;
+    if (auto alg = str(r, "id_token_alg"); !alg.empty()) n.id_token_alg = alg;
+    auto c = clients.create_confidential(n);
     if (!c) return c.error();
     return json::object{{"client", client_json(*c)}};
   });
@@ -55,7 +59,7 @@ void register_client_commands(ChannelServer& ch, oidc::ClientRegistry& clients) 
 
 void add_client_cli(CLI::App& client, const std::string& data_dir) {
   client.require_subcommand(1);
-  static std::string id, name;
+  static std::string id, name, access_alg, id_alg;
   static std::vector<std::string> redirect_uris, grants;
   static bool secret_stdin = false;
 
@@ -66,20 +70,25 @@ void add_client_cli(CLI::App& client, const std::string& data_dir) {
   create->add_option("--grant", grants, "authorization_code, refresh_token or client_credentials (repeatable)")
       ->check(CLI::IsMember({"authorization_code", "refresh_token", "client_credentials"}));
   create->add_option("--name", name, "Display name shown on the login page");
+  auto algs = CLI::IsMember({"RS256", "PS256", "ES256", "EdDSA"});
+  create->add_option("--access-token-alg", access_alg, "Access token signature: RS256, PS256, ES256 (default), EdDSA")->check(algs);
+  create->add_option("--id-token-alg", id_alg, "ID token signature: RS256 (default), PS256, ES256, EdDSA")->check(algs);
   create->callback([&data_dir] {
     auto secret = read_secret_stdin("client secret");
     auto a = call_or_exit(data_dir, {{"cmd", "client.create"}, {"id", id}, {"secret", secret}, {"name", name},
-                                     {"redirect_uris", to_array(redirect_uris)}, {"grant_types", to_array(grants)}});
+                                     {"redirect_uris", to_array(redirect_uris)}, {"grant_types", to_array(grants)},
+                                     {"access_token_alg", access_alg}, {"id_token_alg", id_alg}});
     std::cout << "created client " << id << " grants=" << joined(a.at("client").at("grant_types")) << "\n";
   });
 
   client.add_subcommand("list", "List clients (built-in and registered)")->callback([&data_dir] {
     auto a = call_or_exit(data_dir, {{"cmd", "client.list"}});
-    std::cout << "ID\tTYPE\tGRANTS\tREDIRECT URIS\n";
+    std::cout << "ID\tTYPE\tGRANTS\tALGS (access/id)\tREDIRECT URIS\n";
     for (const auto& v : a.at("clients").as_array()) {
       const auto& c = v.as_object();
       std::cout << str(c, "id") << "\t" << (c.at("public").as_bool() ? "public" : "confidential") << "\t"
-                << joined(c.at("grant_types")) << "\t" << joined(c.at("redirect_uris")) << "\n";
+                << joined(c.at("grant_types")) << "\t" << str(c, "access_token_alg") << "/" << str(c, "id_token_alg")
+                << "\t" << joined(c.at("redirect_uris")) << "\n";
     }
   });
 

@@ -40,17 +40,11 @@ Result<json::object> describe(Provider& p, const std::string& token) {
 }  // namespace
 
 http::Response introspect(Provider& p, http::Request& req) {
-  auto params = http::request_params(req);
-  if (!params) return json_response(invalid_request(params.error().message));
-  if (auto k = params->first_repeated({"token", "token_type_hint"}))
-    return json_response(invalid_request("parameter '" + *k + "' was sent more than once"));
-  auto client = authenticate_client(p.clients, req, *params);
-  if (!client) {
-    if (client.error().code == "unavailable") return json_response(server_unavailable());
-    return json_response(invalid_client(client.error().message), used_basic(req));
-  }
-  if (client->is_public) return json_response(invalid_client("introspection requires a confidential client"));
-  auto token = params->get("token");
+  auto read = read_client_request(p.clients, req, {"token", "token_type_hint"});
+  if (auto* res = std::get_if<http::Response>(&read)) return std::move(*res);
+  auto& [params, client] = std::get<ClientRequest>(read);
+  if (client.is_public) return json_response(invalid_client("introspection requires a confidential client"));
+  auto token = params.get("token");
   if (!token) return json_response(invalid_request("token is required"));
   auto body = describe(p, *token);
   if (!body) return json_response(server_unavailable());

@@ -9,29 +9,23 @@
 namespace cells::oidc {
 
 http::Response revoke(Provider& p, http::Request& req) {
-  auto params = http::request_params(req);
-  if (!params) return json_response(invalid_request(params.error().message));
-  if (auto k = params->first_repeated({"token", "token_type_hint"}))
-    return json_response(invalid_request("parameter '" + *k + "' was sent more than once"));
-  auto client = authenticate_client(p.clients, req, *params);
-  if (!client) {
-    if (client.error().code == "unavailable") return json_response(server_unavailable());
-    return json_response({client.error().code, client.error().message, 401}, used_basic(req));
-  }
-  auto token = params->get("token");
+  auto read = read_client_request(p.clients, req, {"token", "token_type_hint"});
+  if (auto* res = std::get_if<http::Response>(&read)) return std::move(*res);
+  auto& [params, client] = std::get<ClientRequest>(read);
+  auto token = params.get("token");
   if (!token) return json_response(invalid_request("token is required"));
   auto now = now_seconds();
   if (token->size() <= 256) {
     auto rt = p.refresh_tokens.find(crypto::secret_digest(*token), now);
     if (!rt) return json_response(server_unavailable());
-    if (rt->has_value() && (*rt)->client_id == client->id) {
+    if (rt->has_value() && (*rt)->client_id == client.id) {
       if (!p.revocations.revoke_grant((*rt)->grant_id, now, now + p.lifetimes.refresh_token))
         return json_response(server_unavailable());
       return http::Response::empty(200);
     }
   }
   auto at = verify_access_token(p, *token);
-  if (at && at->client_id == client->id && !p.revocations.revoke_token(at->jti, at->expires_at))
+  if (at && at->client_id == client.id && !p.revocations.revoke_token(at->jti, at->expires_at))
     return json_response(server_unavailable());
   return http::Response::empty(200);
 }

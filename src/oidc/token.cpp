@@ -18,27 +18,19 @@ const std::map<std::string, GrantHandler, std::less<>> kGrants = {
 }  // namespace
 
 http::Response token(Provider& p, http::Request& req) {
-  auto params = http::request_params(req);
-  if (!params) return json_response(invalid_request(params.error().message));
-  if (auto k = params->first_repeated({"grant_type", "code", "redirect_uri", "code_verifier", "refresh_token", "scope",
-                                       "client_id", "client_secret"}))
-    return json_response(invalid_request("parameter '" + *k + "' was sent more than once"));
-  auto grant_type = params->get("grant_type");
+  auto read = read_client_request(p.clients, req, {"grant_type", "code", "redirect_uri", "code_verifier",
+                                                   "refresh_token", "scope", "client_id", "client_secret"});
+  if (auto* res = std::get_if<http::Response>(&read)) return std::move(*res);
+  auto& [params, client] = std::get<ClientRequest>(read);
+  auto grant_type = params.get("grant_type");
   if (!grant_type) return json_response(invalid_request("grant_type is required"));
   auto handler = kGrants.find(*grant_type);
   if (handler == kGrants.end())
     return json_response({"unsupported_grant_type", "grant_type '" + *grant_type + "' is not supported", 400});
-
-  auto client = authenticate_client(p.clients, req, *params);
-  if (!client) {
-    const auto& e = client.error();
-    if (e.code == "unavailable") return json_response(server_unavailable());
-    return json_response({e.code, e.message, e.code == "invalid_client" ? 401 : 400}, used_basic(req));
-  }
-  const auto& grants = client->grant_types;
+  const auto& grants = client.grant_types;
   if (std::find(grants.begin(), grants.end(), *grant_type) == grants.end())
     return json_response(unauthorized_client("this client may not use grant_type " + *grant_type));
-  auto result = handler->second(p, *client, *params);
+  auto result = handler->second(p, client, params);
   if (auto* e = std::get_if<OAuthError>(&result)) return json_response(*e);
   return http::Response::json(200, std::get<boost::json::object>(result));
 }

@@ -5,6 +5,7 @@
 #include "core/clock.h"
 #include "core/uuid.h"
 #include "crypto/hash.h"
+#include "oidc/claims.h"
 
 namespace cells::oidc {
 
@@ -15,17 +16,6 @@ crypto::Alg alg_or(const std::string& name, crypto::Alg fallback) {
   return crypto::alg_from_name(name).value_or(fallback);
 }
 
-void add_user_claims(json::object& claims, const store::User& u, const Scopes& scopes) {
-  if (scopes.count("profile")) {
-    claims["name"] = u.name;
-    claims["preferred_username"] = u.login;
-    claims["updated_at"] = u.updated_at;
-  }
-  if (scopes.count("email") && !u.email.empty()) {
-    claims["email"] = u.email;
-    claims["email_verified"] = false;
-  }
-}
 }  // namespace
 
 std::string mint_access_token(Provider& p, const store::Client& client, const Grant& g, std::int64_t now) {

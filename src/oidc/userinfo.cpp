@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "http/form.h"
+#include "oidc/claims.h"
 #include "oidc/errors.h"
 #include "oidc/endpoints.h"
 #include "oidc/scopes.h"
@@ -35,15 +36,7 @@ http::Response userinfo(Provider& p, http::Request& req) {
   if (!user->has_value()) return bearer_error(401, "invalid_token", "the user no longer exists");
   const auto& u = **user;
   boost::json::object claims{{"sub", u.id}};
-  if (scopes.count("profile")) {
-    claims["name"] = u.name;
-    claims["preferred_username"] = u.login;
-    claims["updated_at"] = u.updated_at;
-  }
-  if (scopes.count("email") && !u.email.empty()) {
-    claims["email"] = u.email;
-    claims["email_verified"] = false;
-  }
+  add_user_claims(claims, u, scopes);
   return http::Response::json(200, claims);
 }
 

@@ -352,3 +352,27 @@ def test_oob_pages(oidc):
     for path in ("/oauth2/oob", "/oauth/oob"):
         r = requests.get(oidc.url + path + "?code=abc%3Cdef")
         assert r.status_code == 200 and "abc&lt;def" in r.text
+
+
+def test_per_client_signing_algorithms(oidc):
+    oidc.admin("client", "create", "--id", "ed-app", "--secret-stdin", "--redirect-uri", "http://localhost:9998/cb",
+               "--access-token-alg", "EdDSA", "--id-token-alg", "PS256", stdin="ed-app-secret-0123456789\n")
+    listing = oidc.admin("client", "list").stdout
+    assert "ed-app" in listing and "EdDSA/PS256" in listing and "secret" not in listing.lower()
+    bad = oidc.admin("client", "create", "--id", "x", "--secret-stdin", "--redirect-uri", "http://localhost:1/cb",
+                     "--access-token-alg", "HS256", stdin="x-secret-0123456789abc\n", check=False)
+    assert bad.returncode != 0
+    b = Browser(oidc)
+    b.code_flow("alice", "alice-password-1")
+    params = {"client_id": "ed-app", "redirect_uri": "http://localhost:9998/cb", "response_type": "code",
+              "scope": "openid profile", "nonce": "n1"}
+    code = query(b.get(oidc.issuer + "/oauth2/auth?" + urlencode(params)).headers["Location"])["code"]
+    r = requests.post(oidc.issuer + "/oauth2/token", auth=("ed-app", "ed-app-secret-0123456789"),
+                      data={"grant_type": "authorization_code", "code": code, "redirect_uri": "http://localhost:9998/cb"})
+    assert r.status_code == 200, r.text
+    h, _ = claims_of(oidc, r.json()["access_token"], typ="at+jwt")
+    assert h["alg"] == "EdDSA"
+    h, idt = claims_of(oidc, r.json()["id_token"])
+    assert h["alg"] == "PS256" and idt["aud"] == "ed-app" and idt["nonce"] == "n1"
+    assert oidc.admin("client", "delete", "--id", "ed-app").returncode == 0
+    assert oidc.admin("client", "delete", "--id", "cells-sync", check=False).returncode != 0

@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include "identity/password.h"
+#include "oidc/errors.h"
 
 namespace cells::oidc {
 
@@ -52,6 +53,21 @@ Result<store::Client> authenticate_client(ClientRegistry& clients, const http::R
   if (!presented->secret || !identity::verify_password(*presented->secret, client.secret_hash))
     return err("invalid_client", "unknown client or wrong secret");
   return std::move(client);
+}
+
+std::variant<ClientRequest, http::Response> read_client_request(ClientRegistry& clients, const http::Request& req,
+                                                                std::initializer_list<std::string_view> once) {
+  auto params = http::request_params(req);
+  if (!params) return json_response(invalid_request(params.error().message));
+  if (auto k = params->first_repeated(once))
+    return json_response(invalid_request("parameter '" + *k + "' was sent more than once"));
+  auto client = authenticate_client(clients, req, *params);
+  if (!client) {
+    const auto& e = client.error();
+    if (e.code == "unavailable") return json_response(server_unavailable());
+    return json_response({e.code, e.message, e.code == "invalid_client" ? 401 : 400}, used_basic(req));
+  }
+  return ClientRequest{std::move(*params), std::move(*client)};
 }
 
 }  // namespace cells::oidc

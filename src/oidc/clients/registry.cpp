@@ -3,6 +3,7 @@
 #include <boost/url/parse.hpp>
 
 #include "core/clock.h"
+#include "crypto/jws.h"
 #include "identity/password.h"
 #include "oidc/clients/redirect_uri.h"
 
@@ -41,6 +42,8 @@ Status validate_new_client(const NewClient& c) {
   if (c.secret.size() < 16 || c.secret.size() > identity::kMaxPasswordBytes)
     return err("invalid_input", "client secret must be 16 to 1024 bytes");
   if (c.name.size() > 256) return err("invalid_input", "name must be at most 256 characters");
+  for (const auto& alg : {c.access_token_alg, c.id_token_alg})
+    if (!crypto::alg_from_name(alg)) return err("invalid_input", "signing algorithm must be RS256, PS256, ES256 or EdDSA");
   for (const auto& g : c.grant_types)
     if (!has(kAllowedGrants, g)) return err("invalid_input", "unsupported grant type '" + g + "'");
   for (const auto& uri : c.redirect_uris)
@@ -73,6 +76,8 @@ Result<store::Client> ClientRegistry::create_confidential(const NewClient& in) {
   c.redirect_uris = in.redirect_uris;
   c.grant_types = in.grant_types.empty() ? std::vector<std::string>{"authorization_code", "refresh_token"} : in.grant_types;
   c.is_public = false;
+  c.access_token_alg = in.access_token_alg;
+  c.id_token_alg = in.id_token_alg;
   c.created_at = now_seconds();
   if (auto st = store_.create(c); !st) return st.error();
   return c;

@@ -16,6 +16,8 @@ struct NewClient {
   std::string name;
   std::vector<std::string> redirect_uris;
   std::vector<std::string> grant_types;  // empty: authorization_code + refresh_token
+  std::string access_token_alg = "ES256";  // RS256, PS256, ES256 or EdDSA
+  std::string id_token_alg = "RS256";
 };
 
 class ClientRegistry {
