@@ -34,31 +34,41 @@ Response& Response::set(std::string name, std::string value) {
 }
 
 Response Response::text(int status, std::string body) {
-  Response r{status, {{"Content-Type", "text/plain; charset=utf-8"}}, std::move(body)};
+  Response r;
+  r.status = status;
+  r.headers = {{"Content-Type", "text/plain; charset=utf-8"}};
+  r.body = std::move(body);
   return r;
 }
 
 Response Response::html(int status, std::string body) {
-  return Response{status,
+  return make(status,
                   {{"Content-Type", "text/html; charset=utf-8"},
                    {"Cache-Control", "no-store"},
                    {"X-Frame-Options", "DENY"},
                    {"Content-Security-Policy", "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self' *; frame-ancestors 'none'"},
                    {"X-Content-Type-Options", "nosniff"},
                    {"Referrer-Policy", "no-referrer"}},
-                  std::move(body)};
+                  std::move(body));
 }
 
 Response Response::json(int status, const boost::json::value& body) {
-  return Response{status,
-                  {{"Content-Type", "application/json"}, {"Cache-Control", "no-store"}, {"Pragma", "no-cache"}},
-                  boost::json::serialize(body)};
+  return make(status, {{"Content-Type", "application/json"}, {"Cache-Control", "no-store"}, {"Pragma", "no-cache"}},
+              boost::json::serialize(body));
 }
 
 Response Response::redirect(std::string location, int status) {
-  return Response{status, {{"Location", std::move(location)}, {"Cache-Control", "no-store"}}, {}};
+  return make(status, {{"Location", std::move(location)}, {"Cache-Control", "no-store"}}, {});
 }
 
-Response Response::empty(int status) { return Response{status, {}, {}}; }
+Response Response::empty(int status) { return make(status, {}, {}); }
+
+Response Response::make(int status, Headers headers, std::string body) {
+  Response r;
+  r.status = status;
+  r.headers = std::move(headers);
+  r.body = std::move(body);
+  return r;
+}
 
 }  // namespace cells::http

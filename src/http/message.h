@@ -23,17 +23,28 @@ struct Request {
   std::string query;   // raw query string, without '?'
   Headers headers;
   std::string body;
+  // For routes that take uploads (Runs::with_upload): the body was streamed to this file (in
+  // the server's spool folder) instead of `body`. The handler may rename it away; whatever is
+  // left is deleted after the response.
+  std::string body_file;
   std::string remote;  // client IP address
   bool secure = false; // arrived over TLS
-  std::vector<std::string> params;  // values captured by the route pattern ("{id}")
 
   std::optional<std::string_view> header(std::string_view name) const { return find_header(headers, name); }
+};
+
+// A byte range of a file sent as the response body, streamed in chunks (never held in memory).
+struct FileBody {
+  std::string path;
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
 };
 
 struct Response {
   int status = 200;
   Headers headers;
   std::string body;
+  std::optional<FileBody> file;  // when set, sent instead of `body`
 
   Response& set(std::string name, std::string value);
   std::optional<std::string_view> header(std::string_view name) const { return find_header(headers, name); }
@@ -44,6 +55,7 @@ struct Response {
   static Response json(int status, const boost::json::value& body);
   static Response redirect(std::string location, int status = 302);
   static Response empty(int status);
+  static Response make(int status, Headers headers, std::string body);
 };
 
 }  // namespace cells::http

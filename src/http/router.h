@@ -15,7 +15,9 @@ using Handler = std::function<Response(Request&)>;
 
 // Where a handler runs: on the I/O threads (fast, never blocks) or on the worker pool
 // (password hashing, anything that may wait on the database or the disk for long).
-enum class Runs { on_io, on_workers };
+// `with_upload` runs on the worker pool too, and its request body (any size up to
+// Limits::upload_bytes) is streamed to a spool file (Request::body_file) instead of memory.
+enum class Runs { on_io, on_workers, with_upload };
 
 struct Route {
   Handler handler;

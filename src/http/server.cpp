@@ -11,6 +11,8 @@
 #include <chrono>
 #include <thread>
 
+#include <unistd.h>
+
 namespace cells::http {
 
 namespace asio = boost::asio;
@@ -38,7 +40,8 @@ struct Server::Impl {
     return n > 0 ? n : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) * per_core);
   }
 
-  Request to_request(bhttp::request<bhttp::string_body>&& msg, const std::string& remote, bool secure) {
+  template <typename Header>
+  Request to_request(const Header& msg, const std::string& remote, bool secure) {
     Request req;
     req.method = std::string(msg.method_string());
     std::string_view target = msg.target();
@@ -46,17 +49,13 @@ struct Server::Impl {
     req.path = std::string(target.substr(0, q));
     if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
     for (const auto& f : msg) req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-    req.body = std::move(msg.body());
     req.remote = remote;
     req.secure = secure;
     return req;
   }
 
   // Runs the handler where its route says; exceptions become a 500 without details.
-  asio::awaitable<Response> dispatch(Request& req) {
-    auto match = router.match(req);
-    if (auto* r = std::get_if<Response>(&match)) co_return std::move(*r);
-    const Route* route = std::get<const Route*>(match);
+  asio::awaitable<Response> dispatch(Request& req, const Route* route) {
     auto call = [&]() -> Response {
       try {
         return route->handler(req);
@@ -73,61 +72,170 @@ struct Server::Impl {
     co_return res;
   }
 
-  static bhttp::response<bhttp::string_body> to_beast(Response&& res, unsigned version, bool keep_alive, bool head) {
-    bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), version};
+  static void fill_headers(bhttp::fields& out, Response& res) {
     out.set(bhttp::field::server, "cells");
     for (auto& [k, v] : res.headers) out.insert(k, v);
+  }
+
+  template <typename Stream>
+  asio::awaitable<beast::error_code> write_response(Stream& stream, Response&& res, unsigned version, bool keep_alive,
+                                                    bool head) {
+    if (res.file) co_return co_await write_file(stream, std::move(res), version, keep_alive, head);
+    bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), version};
+    fill_headers(out, res);
     std::size_t length = res.body.size();
     if (!head) out.body() = std::move(res.body);
     out.keep_alive(keep_alive);
     out.content_length(length);
-    return out;
+    auto [ec, n] = co_await bhttp::async_write(stream, out, no_throw);
+    co_return ec;
+  }
+
+  // Streams a file range in fixed-size chunks: memory stays flat whatever the file size.
+  template <typename Stream>
+  asio::awaitable<beast::error_code> write_file(Stream& stream, Response&& res, unsigned version, bool keep_alive,
+                                                bool head) {
+    beast::error_code ec;
+    beast::file file;
+    file.open(res.file->path.c_str(), beast::file_mode::read, ec);
+    if (!ec) file.seek(res.file->offset, ec);
+    if (ec) {
+      spdlog::error("cannot open response file: {}", ec.message());
+      co_return co_await write_response(stream, json_error(500, "server_error", "internal error"), version, false, head);
+    }
+    bhttp::response<bhttp::buffer_body> out{static_cast<bhttp::status>(res.status), version};
+    fill_headers(out, res);
+    out.keep_alive(keep_alive);
+    out.content_length(res.file->length);
+    out.body().data = nullptr;
+    out.body().more = !head && res.file->length > 0;
+    bhttp::response_serializer<bhttp::buffer_body> sr{out};
+    auto [hec, hn] = co_await bhttp::async_write_header(stream, sr, no_throw);
+    if (hec || head) co_return hec;
+    std::vector<char> chunk(256 * 1024);
+    std::uint64_t left = res.file->length;
+    while (left > 0) {
+      std::size_t n = file.read(chunk.data(), static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), left)), ec);
+      if (ec || n == 0) co_return ec ? ec : beast::error_code(asio::error::eof);
+      left -= n;
+      out.body().data = chunk.data();
+      out.body().size = n;
+      out.body().more = left > 0;
+      auto [wec, wn] = co_await bhttp::async_write(stream, sr, no_throw);
+      if (wec && wec != bhttp::error::need_buffer) co_return wec;
+    }
+    if (!sr.is_done()) {
+      auto [wec, wn] = co_await bhttp::async_write(stream, sr, no_throw);
+      if (wec && wec != bhttp::error::need_buffer) co_return wec;
+    }
+    co_return beast::error_code{};
   }
 
   static Response parse_error_response(const beast::error_code& ec) {
     if (ec == bhttp::error::body_limit) return json_error(413, "invalid_request", "request body too large");
     if (ec == bhttp::error::header_limit) return json_error(431, "invalid_request", "request headers too large");
+    if (ec == bhttp::error::partial_message) return json_error(400, "invalid_request", "request body was truncated");
     return json_error(400, "invalid_request", "malformed HTTP request");
+  }
+
+  static bool closed(const beast::error_code& ec) {
+    return ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout ||
+           ec == asio::error::connection_reset || ec == asio::error::operation_aborted;
+  }
+
+  std::string spool_path() {
+    static std::atomic<std::uint64_t> counter{0};
+    return options.spool_dir + "/upload-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
+  }
+
+  // Reads the body the route asks for: in memory, or streamed to a spool file.
+  template <typename Stream>
+  asio::awaitable<beast::error_code> read_body(Stream& stream, beast::flat_buffer& buffer,
+                                               bhttp::request_parser<bhttp::empty_body>& head, Request& req,
+                                               const Route* route) {
+    if (route && route->runs == Runs::with_upload) {
+      bhttp::request_parser<bhttp::file_body> parser(std::move(head));
+      parser.body_limit(options.limits.upload_bytes);
+      beast::error_code ec;
+      req.body_file = spool_path();
+      parser.get().body().open(req.body_file.c_str(), beast::file_mode::write_new, ec);
+      if (ec) {
+        spdlog::error("cannot create spool file: {}", ec.message());
+        req.body_file.clear();
+        co_return bhttp::error::body_limit;
+      }
+      if (parser.get()[bhttp::field::expect] == "100-continue") {
+        bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, parser.get().version()};
+        co_await bhttp::async_write(stream, cont, no_throw);
+      }
+      auto [rec, n] = co_await bhttp::async_read(stream, buffer, parser, no_throw);
+      co_return rec;
+    }
+    // Beast checks Content-Length against the limit only while parsing the header, which the
+    // header-only parser did with the upload limit: check it here for in-memory bodies.
+    if (auto length = head.content_length(); length && *length > options.limits.body_bytes)
+      co_return bhttp::error::body_limit;
+    bhttp::request_parser<bhttp::string_body> parser(std::move(head));
+    parser.body_limit(options.limits.body_bytes);
+    auto [rec, n] = co_await bhttp::async_read(stream, buffer, parser, no_throw);
+    if (!rec) req.body = std::move(parser.get().body());
+    co_return rec;
   }
 
   template <typename Stream>
   asio::awaitable<void> serve(Stream& stream, std::string remote, bool secure) {
     beast::flat_buffer buffer;
     for (;;) {
-      bhttp::request_parser<bhttp::string_body> parser;
-      parser.header_limit(options.limits.header_bytes);
-      parser.body_limit(options.limits.body_bytes);
+      bhttp::request_parser<bhttp::empty_body> head;
+      head.header_limit(options.limits.header_bytes);
+      head.body_limit(options.limits.upload_bytes);
       beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(options.limits.idle_seconds));
-      auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, no_throw);
-      if (ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout ||
-          ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
-        co_return;
+      auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, head, no_throw);
+      if (closed(ec)) co_return;
       auto started = std::chrono::steady_clock::now();
       Response res;
       bool keep_alive = false;
-      std::string method = "-", path = "-";
       unsigned version = 11;
-      bool head = false;
-      if (ec) {
-        res = parse_error_response(ec);
-      } else {
-        auto msg = parser.release();
+      bool is_head = false;
+      Request req;
+      if (!ec) {
+        const auto& msg = head.get();
         keep_alive = msg.keep_alive() && !stopping;
         version = msg.version();
-        head = msg.method() == bhttp::verb::head;
-        Request req = to_request(std::move(msg), remote, secure);
-        method = req.method;
-        path = req.path;
-        res = co_await dispatch(req);
+        is_head = msg.method() == bhttp::verb::head;
+        req = to_request(msg, remote, secure);
+        auto match = router.match(req);
+        const Route* route = std::get_if<const Route*>(&match) ? std::get<const Route*>(match) : nullptr;
+        // Uploads may take long: the idle timeout applies per read, not to the whole body.
+        beast::get_lowest_layer(stream).expires_never();
+        ec = co_await read_body(stream, buffer, head, req, route);
+        // (No co_await inside ?: — GCC 12 miscompiles it.)
+        if (!ec && route) res = co_await dispatch(req, route);
+        if (!ec && !route) res = std::move(std::get<Response>(match));
+      }
+      if (ec) spdlog::debug("request read failed: {}", ec.message());
+      if (ec) {
+        if (ec == beast::error::timeout || ec == asio::error::connection_reset) {
+          discard_spool(req);
+          co_return;
+        }
+        res = parse_error_response(ec);
+        keep_alive = false;
       }
       int status = res.status;
-      auto out = to_beast(std::move(res), version, keep_alive, head);
-      auto [wec, wn] = co_await bhttp::async_write(stream, out, no_throw);
+      beast::get_lowest_layer(stream).expires_never();
+      auto wec = co_await write_response(stream, std::move(res), version, keep_alive, is_head);
+      discard_spool(req);
       double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
       // Only the path: queries and bodies may carry codes and tokens.
-      spdlog::info("request method={} path={} status={} ms={:.2f} remote={}", method, path, status, ms, remote);
+      spdlog::info("request method={} path={} status={} ms={:.2f} remote={}", req.method.empty() ? "-" : req.method,
+                   req.path.empty() ? "-" : req.path, status, ms, remote);
       if (wec || !keep_alive) break;
     }
+  }
+
+  static void discard_spool(const Request& req) {
+    if (!req.body_file.empty()) ::unlink(req.body_file.c_str());
   }
 
   asio::awaitable<void> connection(tcp::socket socket) {
@@ -157,7 +265,14 @@ struct Server::Impl {
       auto [ec, socket] = co_await acceptor.async_accept(no_throw);
       if (ec == asio::error::operation_aborted || stopping) co_return;
       if (ec) continue;  // e.g. EMFILE: keep serving the connections we have
-      asio::co_spawn(io, connection(std::move(socket)), asio::detached);
+      asio::co_spawn(io, connection(std::move(socket)), [](std::exception_ptr e) {
+        if (!e) return;
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          spdlog::error("connection failed: {}", ex.what());
+        }
+      });
     }
   }
 

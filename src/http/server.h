@@ -14,7 +14,8 @@ namespace cells::http {
 
 struct Limits {
   std::size_t header_bytes = 16 * 1024;  // request line + headers (bounds the URL too)
-  std::size_t body_bytes = 1024 * 1024;
+  std::size_t body_bytes = 1024 * 1024;                       // bodies held in memory
+  std::uint64_t upload_bytes = std::uint64_t{64} << 30;         // bodies spooled to disk (Runs::with_upload)
   int idle_seconds = 60;                 // keep-alive and slow-client timeout
 };
 
@@ -26,6 +27,7 @@ struct ServerOptions {
   Limits limits;
   std::optional<std::string> tls_cert_file;  // PEM chain; with tls_key_file enables HTTPS
   std::optional<std::string> tls_key_file;
+  std::string spool_dir;  // where upload bodies are streamed; must be on the data volume
 };
 
 class Server {
