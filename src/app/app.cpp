@@ -15,6 +15,9 @@
 #include "app/janitor.h"
 #include "core/clock.h"
 #include "crypto/hash.h"
+#include "files/blobs.h"
+#include "files/rest.h"
+#include "files/tree.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "identity/accounts.h"
@@ -24,6 +27,7 @@
 #include "oidc/keys.h"
 #include "store/database.h"
 #include "store/sql/sql_clients.h"
+#include "store/sql/sql_nodes.h"
 #include "store/sql/sql_oauth.h"
 #include "store/sql/sql_users.h"
 #include "web/static_files.h"
@@ -85,12 +89,19 @@ int run_server(const Config& config) {
   oidc::Provider provider{config, {},    keys,  clients,        accounts,
                           users,  sessions, codes, refresh_tokens, revocations};
 
+  files::BlobStore blobs(config.data_dir + "/blobs", config.data_dir + "/tmp");
+  if (auto st = blobs.prepare(); !st) return fail(st.error());
+  store::SqlNodeStore nodes(*db);
+  files::FileTree tree(nodes, blobs);
+  files::RestApi rest{provider, tree};
+
   http::Router router;
   router.add("GET", "/healthz", [](http::Request&) {
     return http::Response::json(200, boost::json::object{{"status", "ok"}});
   });
   oidc::add_routes(router, provider);
   web::add_static_routes(router);
+  files::add_rest_routes(router, rest);
 
   admin::ChannelServer channel(admin::socket_path(config.data_dir));
   admin::register_user_commands(channel, accounts);
@@ -110,6 +121,7 @@ int run_server(const Config& config) {
   options.port = config.port;
   options.tls_cert_file = config.tls_cert;
   options.tls_key_file = config.tls_key;
+  options.spool_dir = blobs.spool_dir();
   http::Server server(options, router);
   auto port = server.listen();
   if (!port) return fail(port.error());

@@ -4,6 +4,9 @@
 #include <sodium.h>
 
 #include <array>
+#include <cstdio>
+#include <memory>
+#include <vector>
 #include <stdexcept>
 
 namespace cells::crypto {
@@ -111,6 +114,22 @@ std::string hex(std::string_view bytes) {
     out.push_back(kDigits[byte & 0xf]);
   }
   return out;
+}
+
+std::optional<std::string> sha256_file(const std::string& path) {
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) return std::nullopt;
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) return std::nullopt;
+  std::vector<unsigned char> buf(1 << 20);
+  std::size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), f.get())) > 0)
+    if (EVP_DigestUpdate(ctx.get(), buf.data(), n) != 1) return std::nullopt;
+  if (std::ferror(f.get())) return std::nullopt;
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  if (EVP_DigestFinal_ex(ctx.get(), out, &len) != 1) return std::nullopt;
+  return std::string(reinterpret_cast<char*>(out), len);
 }
 
 std::string secret_digest(std::string_view secret) { return hex(sha256(secret)); }

@@ -16,6 +16,9 @@ std::string sha256(std::string_view bytes);  // raw 32 bytes
 std::string sha512(std::string_view bytes);  // raw 64 bytes
 std::string hex(std::string_view bytes);
 
+// SHA-256 of a file's contents, read in chunks (any size, flat memory); nullopt on I/O error.
+std::optional<std::string> sha256_file(const std::string& path);
+
 // Lookup key for a high-entropy secret (codes, refresh tokens, session ids): hex SHA-256.
 // High-entropy secrets need no slow hash; low-entropy ones (passwords) use identity/password.h.
 std::string secret_digest(std::string_view secret);

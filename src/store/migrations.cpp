@@ -40,6 +40,13 @@ const std::vector<std::vector<const char*>> kMigrations = {
         "CREATE TABLE login_failures (key TEXT PRIMARY KEY, failures INTEGER NOT NULL, last_at BIGINT NOT NULL,"
         " locked_until BIGINT NOT NULL)",
     },
+    // 2: the file tree. A root has parent_uuid '' and a name unique per workspace and owner.
+    {
+        "CREATE TABLE nodes (uuid TEXT PRIMARY KEY, workspace TEXT NOT NULL, owner TEXT NOT NULL,"
+        " parent_uuid TEXT NOT NULL, name TEXT NOT NULL, is_folder INTEGER NOT NULL, size BIGINT NOT NULL,"
+        " mtime BIGINT NOT NULL, etag TEXT NOT NULL, content_hash TEXT NOT NULL, blob TEXT NOT NULL,"
+        " UNIQUE (parent_uuid, name))",
+    },
 };
 
 }  // namespace

@@ -1,0 +1,27 @@
+// Paths of the file tree as clients write them: "WORKSPACE/seg/seg", already percent-decoded.
+// Parsed strictly: no empty, "." or ".." segments, no NUL or control characters, valid UTF-8,
+// segments of at most 255 bytes, at most 64 levels.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace cells::files {
+
+inline constexpr std::string_view kPersonal = "personal-files";
+inline constexpr std::string_view kCommon = "common-files";
+
+struct TreePath {
+  std::string workspace;
+  std::vector<std::string> segments;  // empty: the workspace root
+  std::string text() const;
+  bool is_root() const { return segments.empty(); }
+};
+
+// Error "invalid_path" (message says which rule), "not_found" for an unknown workspace.
+Result<TreePath> parse_tree_path(std::string_view path);
+Status validate_name(std::string_view name);
+
+}  // namespace cells::files

@@ -1,0 +1,21 @@
+// The REST API under /a/ (JSON; see docs/openapi.yaml): who am I, and the file tree (stat,
+// list, mkdir, upload, download, move, copy, delete). Every call authenticates with
+// Authorization: Bearer and is authorized by files/access.h.
+#pragma once
+#include "files/tree.h"
+#include "http/router.h"
+#include "oidc/provider.h"
+
+namespace cells::files {
+
+struct RestApi {
+  oidc::Provider& provider;
+  FileTree& tree;
+};
+
+void add_rest_routes(http::Router& router, RestApi& api);
+
+// Maps a files/auth error to its HTTP status and JSON body.
+http::Response error_response(const Error& e);
+
+}  // namespace cells::files
