@@ -18,6 +18,7 @@
 #include "files/blobs.h"
 #include "files/rest.h"
 #include "files/tree.h"
+#include "files/webdav.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "identity/accounts.h"
@@ -102,6 +103,7 @@ int run_server(const Config& config) {
   oidc::add_routes(router, provider);
   web::add_static_routes(router);
   files::add_rest_routes(router, rest);
+  files::add_webdav_routes(router, rest);
 
   admin::ChannelServer channel(admin::socket_path(config.data_dir));
   admin::register_user_commands(channel, accounts);
