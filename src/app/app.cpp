@@ -94,7 +94,8 @@ int run_server(const Config& config) {
   if (auto st = blobs.prepare(); !st) return fail(st.error());
   store::SqlNodeStore nodes(*db);
   files::FileTree tree(nodes, blobs);
-  files::RestApi rest{provider, tree};
+  auth::Authenticator authenticator(provider);
+  files::RestApi rest{authenticator, tree};
 
   http::Router router;
   router.add("GET", "/healthz", [](http::Request&) {

@@ -34,7 +34,7 @@ json::object located_json(const Located& at) { return node_json(at.node(), at.pa
 // Authenticates, parses the query, and runs `fn(principal, params)`.
 template <typename F>
 http::Response with_principal(RestApi& api, http::Request& req, F&& fn) {
-  auto who = auth::authenticate(api.provider, req, false);
+  auto who = api.auth.authenticate(req, false);
   if (!who) return auth::challenge(who.error(), false);
   auto params = http::Form::parse(req.query);
   if (!params) return error_response(params.error());

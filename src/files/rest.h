@@ -9,7 +9,7 @@
 namespace cells::files {
 
 struct RestApi {
-  oidc::Provider& provider;
+  auth::Authenticator& auth;
   FileTree& tree;
 };
 

@@ -102,7 +102,7 @@ http::Response dav_error(const Error& e) {
 
 template <typename F>
 http::Response with_path(RestApi& api, http::Request& req, F&& fn) {
-  auto who = auth::authenticate(api.provider, req, true);
+  auto who = api.auth.authenticate(req, true);
   if (!who) return auth::challenge(who.error(), true);
   auto path = dav_path(req.path);
   if (!path) return dav_error(path.error());

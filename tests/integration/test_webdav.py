@@ -80,3 +80,15 @@ def test_bad_paths(dav):
     # (the client collapses "..": the request lands on /dav/, above the workspaces)
     assert requests.request("MKCOL", url(dav, "personal-files/.."), auth=auth).status_code in (400, 403, 404)
     assert requests.get(url(dav, "nowhere/x"), auth=auth).status_code == 404
+
+
+def test_password_change_stops_cached_basic_credentials_at_once(dav):
+    dav.create_user("yara", "yara-password-1")
+    old = ("yara", "yara-password-1")
+    for _ in range(2):  # the second request is served from the verified-credentials cache
+        assert requests.request("PROPFIND", url(dav, "personal-files/"), auth=old, headers={"Depth": "0"}).status_code == 207
+    dav.admin("user", "set-password", "-u", "yara", "--password-stdin", stdin="yara-password-2\n")
+    assert requests.request("PROPFIND", url(dav, "personal-files/"), auth=old, headers={"Depth": "0"}).status_code == 401
+    new = ("yara", "yara-password-2")
+    assert requests.request("PROPFIND", url(dav, "personal-files/"), auth=new, headers={"Depth": "0"}).status_code == 207
+    dav.admin("user", "unlock", "-u", "yara")
