@@ -51,6 +51,8 @@ const std::vector<std::vector<const char*>> kMigrations = {
 
 }  // namespace
 
+std::size_t migration_count() { return kMigrations.size(); }
+
 Status migrate(Database& db) {
   auto created = db.run([](soci::session& sql) -> Status {
     sql << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)";
