@@ -179,6 +179,12 @@ Status FileTree::copy_below(const store::Node& from, const store::Node& to_paren
     blobs_.remove(n.blob);
     return st;
   }
+  auto props = nodes_.properties(from.uuid);
+  if (!props) return props.error();
+  std::vector<store::PropertyChange> sets;
+  for (auto& p : *props) sets.push_back({true, std::move(p)});
+  if (!sets.empty())
+    if (auto st = nodes_.change_properties(n.uuid, sets); !st) return st;
   if (!from.is_folder) return ok();
   for (std::int64_t offset = 0;; offset += 500) {
     auto kids = nodes_.children(from.uuid, offset, 500);
@@ -198,6 +204,12 @@ Result<Located> FileTree::copy(const auth::Principal& who, const TreePath& from,
   if (auto st = clear_target(who, to, overwrite, source->node().uuid); !st) return st.error();
   if (auto st = copy_below(source->node(), parent->node(), to.segments.back()); !st) return st.error();
   return stat(who, to);
+}
+
+Status FileTree::change_properties(const auth::Principal& who, const Located& at,
+                                   const std::vector<store::PropertyChange>& changes) {
+  if (auto st = authorize(who, at.chain, Permission::write); !st) return st;
+  return nodes_.change_properties(at.node().uuid, changes);
 }
 
 }  // namespace cells::files

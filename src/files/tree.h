@@ -34,6 +34,9 @@ class FileTree {
   Status remove(const auth::Principal& who, const TreePath& path);
   Result<Located> move(const auth::Principal& who, const TreePath& from, const TreePath& to, bool overwrite);
   Result<Located> copy(const auth::Principal& who, const TreePath& from, const TreePath& to, bool overwrite);
+  // Dead properties (WebDAV) of a node the caller may read / write.
+  Result<std::vector<store::DeadProperty>> properties(const Located& at) { return nodes_.properties(at.node().uuid); }
+  Status change_properties(const auth::Principal& who, const Located& at, const std::vector<store::PropertyChange>& c);
   BlobStore& blobs() { return blobs_; }
 
  private:

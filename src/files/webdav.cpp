@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "files/dav_xml.h"
 #include "files/download.h"
 #include "http/form.h"
 
@@ -54,20 +55,6 @@ std::string href(const std::string& tree_path, bool folder) {
   return out;
 }
 
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string http_date(std::int64_t t) {
   std::time_t tt = static_cast<std::time_t>(t);
   std::tm tm{};
@@ -77,21 +64,52 @@ std::string http_date(std::int64_t t) {
   return buf;
 }
 
-std::string propstat(const store::Node& n, const std::string& path, bool is_root) {
-  std::string name = is_root ? n.workspace : n.name;
-  std::string x = "<D:response><D:href>" + xml_escape(href(path, n.is_folder)) + "</D:href><D:propstat><D:prop>";
-  x += "<D:displayname>" + xml_escape(name) + "</D:displayname>";
-  x += "<D:getlastmodified>" + http_date(n.mtime) + "</D:getlastmodified>";
-  x += "<D:getetag>\"" + xml_escape(n.etag) + "\"</D:getetag>";
-  x += "<C:uuid>" + n.uuid + "</C:uuid>";
-  if (n.is_folder) {
-    x += "<D:resourcetype><D:collection/></D:resourcetype>";
-  } else {
-    x += "<D:resourcetype/><D:getcontentlength>" + std::to_string(n.size) + "</D:getcontentlength>";
-    x += "<D:getcontenttype>application/octet-stream</D:getcontenttype>";
+constexpr std::string_view kCellsNs = "https://pydio.com/cells";
+
+std::string element(const PropName& n, std::string_view inner) {
+  if (n.ns == "DAV:") return "<D:" + n.name + ">" + std::string(inner) + "</D:" + n.name + ">";
+  if (n.ns == kCellsNs) return "<C:" + n.name + ">" + std::string(inner) + "</C:" + n.name + ">";
+  return prop_element(n, inner);
+}
+
+using Props = std::vector<std::pair<PropName, std::string>>;  // name → inner XML
+
+Props live_props(const store::Node& n, bool is_root) {
+  Props p = {{{"DAV:", "displayname"}, xml_escape(is_root ? n.workspace : n.name)},
+             {{"DAV:", "getlastmodified"}, http_date(n.mtime)},
+             {{"DAV:", "getetag"}, "\"" + xml_escape(n.etag) + "\""},
+             {{"DAV:", "resourcetype"}, n.is_folder ? "<D:collection/>" : ""},
+             {{std::string(kCellsNs), "uuid"}, n.uuid}};
+  if (!n.is_folder) {
+    p.push_back({{"DAV:", "getcontentlength"}, std::to_string(n.size)});
+    p.push_back({{"DAV:", "getcontenttype"}, "application/octet-stream"});
   }
-  x += "</D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response>";
-  return x;
+  return p;
+}
+
+std::string propstat_block(const Props& props, bool names_only, const char* status) {
+  if (props.empty()) return "";
+  std::string x = "<D:propstat><D:prop>";
+  for (const auto& [name, inner] : props) x += element(name, names_only ? "" : inner);
+  return x + "</D:prop><D:status>HTTP/1.1 " + status + "</D:status></D:propstat>";
+}
+
+// One <D:response> for a node, answering the PROPFIND request `want`.
+Result<std::string> response_for(FileTree& tree, const Located& at, const store::Node& n, const std::string& path,
+                                 bool is_root, const PropfindRequest& want) {
+  Props all = live_props(n, is_root);
+  auto dead = tree.properties(Located{{n}});
+  if (!dead) return dead.error();
+  for (const auto& d : *dead) all.push_back({{d.ns, d.name}, xml_escape(d.value)});
+  std::string x = "<D:response><D:href>" + xml_escape(href(path, n.is_folder)) + "</D:href>";
+  if (want.kind != PropfindRequest::Kind::prop) return x + propstat_block(all, want.kind == PropfindRequest::Kind::propname, "200 OK") + "</D:response>";
+  Props found, missing;
+  for (const auto& name : want.props) {
+    auto it = std::find_if(all.begin(), all.end(), [&](const auto& p) { return p.first == name; });
+    if (it != all.end()) found.push_back(*it);
+    else missing.push_back({name, ""});
+  }
+  return x + propstat_block(found, false, "200 OK") + propstat_block(missing, true, "404 Not Found") + "</D:response>";
 }
 
 http::Response dav_error(const Error& e) {
@@ -112,7 +130,7 @@ http::Response with_path(RestApi& api, http::Request& req, F&& fn) {
 http::Response options(RestApi&, http::Request&) {
   auto r = http::Response::empty(200);
   r.set("DAV", "1");
-  r.set("Allow", "OPTIONS, PROPFIND, GET, HEAD, PUT, MKCOL, DELETE, COPY, MOVE");
+  r.set("Allow", "OPTIONS, PROPFIND, PROPPATCH, GET, HEAD, PUT, MKCOL, DELETE, COPY, MOVE");
   r.set("MS-Author-Via", "DAV");
   return r;
 }
@@ -122,19 +140,55 @@ http::Response propfind(RestApi& api, http::Request& req) {
     auto depth = req.header("Depth").value_or("infinity");
     if (depth != "0" && depth != "1")
       return http::json_error(403, "propfind-finite-depth", "Depth: infinity is not supported");
+    auto want = parse_propfind(req.body);
+    if (!want) return http::json_error(400, "invalid_xml", want.error().message);
     auto at = api.tree.stat(who, path);
     if (!at) return dav_error(at.error());
     std::string body = R"(<?xml version="1.0" encoding="utf-8"?><D:multistatus xmlns:D="DAV:" xmlns:C="https://pydio.com/cells">)";
-    body += propstat(at->node(), at->path(), at->chain.size() == 1);
+    auto self = response_for(api.tree, *at, at->node(), at->path(), at->chain.size() == 1, *want);
+    if (!self) return dav_error(self.error());
+    body += *self;
     if (depth == "1" && at->node().is_folder) {
       for (std::int64_t offset = 0;; offset += 1000) {
         auto kids = api.tree.list(who, *at, offset, 1000);
         if (!kids) return dav_error(kids.error());
-        for (const auto& k : *kids) body += propstat(k, at->path() + "/" + k.name, false);
+        for (const auto& k : *kids) {
+          auto one = response_for(api.tree, *at, k, at->path() + "/" + k.name, false, *want);
+          if (!one) return dav_error(one.error());
+          body += *one;
+        }
         if (kids->size() < 1000) break;
       }
     }
     body += "</D:multistatus>";
+    return http::Response::make(207, {{"Content-Type", "application/xml; charset=utf-8"}}, std::move(body));
+  });
+}
+
+// RFC 4918 §9.2: dead properties only; live ones are protected (403 for the whole request).
+http::Response proppatch(RestApi& api, http::Request& req) {
+  return with_path(api, req, [&](const auth::Principal& who, const TreePath& path) {
+    auto ops = parse_proppatch(req.body);
+    if (!ops) return http::json_error(400, "invalid_xml", ops.error().message);
+    auto at = api.tree.stat(who, path);
+    if (!at) return dav_error(at.error());
+    Props changed;
+    std::vector<store::PropertyChange> changes;
+    bool protected_prop = false;
+    for (const auto& op : *ops) {
+      protected_prop |= op.name.ns == "DAV:" || op.name.ns == kCellsNs;
+      changes.push_back({op.set, {op.name.ns, op.name.name, op.value}});
+      changed.push_back({op.name, ""});
+    }
+    const char* status = "200 OK";
+    if (protected_prop) {
+      status = "403 Forbidden";
+    } else if (auto st = api.tree.change_properties(who, *at, changes); !st) {
+      return dav_error(st.error());
+    }
+    std::string body = R"(<?xml version="1.0" encoding="utf-8"?><D:multistatus xmlns:D="DAV:" xmlns:C="https://pydio.com/cells">)";
+    body += "<D:response><D:href>" + xml_escape(href(at->path(), at->node().is_folder)) + "</D:href>";
+    body += propstat_block(changed, true, status) + "</D:response></D:multistatus>";
     return http::Response::make(207, {{"Content-Type", "application/xml; charset=utf-8"}}, std::move(body));
   });
 }
@@ -213,6 +267,7 @@ void add_webdav_routes(http::Router& router, RestApi& api) {
   std::string prefix(kPrefix);
   router.add_prefix("OPTIONS", prefix, bind(options));
   router.add_prefix("PROPFIND", prefix, bind(propfind), Runs::on_workers);
+  router.add_prefix("PROPPATCH", prefix, bind(proppatch), Runs::on_workers);
   router.add_prefix("GET", prefix, bind(get), Runs::on_workers);
   router.add_prefix("PUT", prefix, bind(put), Runs::with_upload);
   router.add_prefix("MKCOL", prefix, bind(mkcol), Runs::on_workers);

@@ -47,6 +47,11 @@ const std::vector<std::vector<const char*>> kMigrations = {
         " mtime BIGINT NOT NULL, etag TEXT NOT NULL, content_hash TEXT NOT NULL, blob TEXT NOT NULL,"
         " UNIQUE (parent_uuid, name))",
     },
+    // 3: WebDAV dead properties, kept with the node (its UUID survives rename and move).
+    {
+        "CREATE TABLE node_props (node_uuid TEXT NOT NULL, ns TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,"
+        " PRIMARY KEY (node_uuid, ns, name))",
+    },
 };
 
 }  // namespace

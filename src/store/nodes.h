@@ -24,6 +24,18 @@ struct Node {
   std::string blob;          // blob id, files only
 };
 
+// A WebDAV dead property (RFC 4918 §4.1): any client-chosen name and text value.
+struct DeadProperty {
+  std::string ns;
+  std::string name;
+  std::string value;
+};
+
+struct PropertyChange {
+  bool set = true;  // false: remove
+  DeadProperty prop;
+};
+
 class NodeStore {
  public:
   virtual ~NodeStore() = default;
@@ -40,8 +52,12 @@ class NodeStore {
   // Error "conflict" when the target name is taken.
   virtual Status move(const std::string& uuid, const std::string& new_parent, const std::string& new_name,
                       std::int64_t mtime) = 0;
-  // Deletes the node and everything below; returns the blobs no longer referenced.
+  // Deletes the node and everything below (and their properties); returns the blobs no longer
+  // referenced.
   virtual Result<std::vector<std::string>> remove_tree(const std::string& uuid) = 0;
+  virtual Result<std::vector<DeadProperty>> properties(const std::string& uuid) = 0;
+  // Applies all changes in one transaction (RFC 4918 §9.2: all or nothing).
+  virtual Status change_properties(const std::string& uuid, const std::vector<PropertyChange>& changes) = 0;
 };
 
 }  // namespace cells::store

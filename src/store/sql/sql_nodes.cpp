@@ -123,8 +123,32 @@ Result<std::vector<std::string>> SqlNodeStore::remove_tree(const std::string& uu
       if (auto self = select_one(sql, "uuid = :u", current); self && !self->blob.empty() && current == uuid)
         blobs.push_back(self->blob);
       sql << "DELETE FROM nodes WHERE uuid = :u", soci::use(current);
+      sql << "DELETE FROM node_props WHERE node_uuid = :u", soci::use(current);
     }
     return blobs;
+  });
+}
+
+Result<std::vector<DeadProperty>> SqlNodeStore::properties(const std::string& uuid) {
+  return db_->run([&](soci::session& sql) -> Result<std::vector<DeadProperty>> {
+    std::vector<DeadProperty> out;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT ns, name, value FROM node_props WHERE node_uuid = :u ORDER BY ns, name", soci::use(uuid));
+    for (const auto& r : rows) out.push_back({r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2)});
+    return out;
+  });
+}
+
+Status SqlNodeStore::change_properties(const std::string& uuid, const std::vector<PropertyChange>& changes) {
+  return db_->write([&](soci::session& sql) -> Status {
+    for (const auto& c : changes) {
+      sql << "DELETE FROM node_props WHERE node_uuid = :u AND ns = :ns AND name = :n", soci::use(uuid),
+          soci::use(c.prop.ns), soci::use(c.prop.name);
+      if (c.set)
+        sql << "INSERT INTO node_props (node_uuid, ns, name, value) VALUES (:u, :ns, :n, :v)", soci::use(uuid),
+            soci::use(c.prop.ns), soci::use(c.prop.name), soci::use(c.prop.value);
+    }
+    return ok();
   });
 }
 

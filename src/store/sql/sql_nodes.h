@@ -20,6 +20,8 @@ class SqlNodeStore final : public NodeStore {
   Status move(const std::string& uuid, const std::string& new_parent, const std::string& new_name,
               std::int64_t mtime) override;
   Result<std::vector<std::string>> remove_tree(const std::string& uuid) override;
+  Result<std::vector<DeadProperty>> properties(const std::string& uuid) override;
+  Status change_properties(const std::string& uuid, const std::vector<PropertyChange>& changes) override;
 
  private:
   std::shared_ptr<Database> db_;
