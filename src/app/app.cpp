@@ -95,7 +95,8 @@ int run_server(const Config& config) {
   store::SqlNodeStore nodes(*db);
   files::FileTree tree(nodes, blobs);
   auth::Authenticator authenticator(provider);
-  files::RestApi rest{authenticator, tree};
+  files::LockManager locks;
+  files::RestApi rest{authenticator, tree, locks};
 
   http::Router router;
   router.add("GET", "/healthz", [](http::Request&) {

@@ -118,6 +118,23 @@ Result<std::vector<PropPatch>> parse_proppatch(std::string_view body) {
   return out;
 }
 
+Result<LockInfo> parse_lockinfo(std::string_view body) {
+  auto root = parse(body);
+  if (!root) return root.error();
+  if (!is_dav(**root, "lockinfo")) return err("invalid_xml", "expected DAV:lockinfo");
+  const Element* scope = (*root)->child("lockscope");
+  const Element* type = (*root)->child("locktype");
+  if (!scope || !type || !type->child("write")) return err("invalid_xml", "lockinfo needs a lockscope and a write locktype");
+  LockInfo info;
+  info.exclusive = scope->child("exclusive") != nullptr;
+  if (!info.exclusive && !scope->child("shared")) return err("invalid_xml", "lockscope must be exclusive or shared");
+  if (const Element* owner = (*root)->child("owner")) {
+    info.owner = owner->text;
+    for (const auto& c : owner->children) info.owner += c->text;  // e.g. <D:href>
+  }
+  return info;
+}
+
 std::string xml_escape(std::string_view s) {
   std::string out;
   for (char c : s) {

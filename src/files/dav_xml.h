@@ -32,6 +32,13 @@ struct PropPatch {
 
 Result<std::vector<PropPatch>> parse_proppatch(std::string_view body);
 
+struct LockInfo {
+  bool exclusive = true;
+  std::string owner;  // text content of DAV:owner
+};
+// DAV:lockinfo (§14.11) with a write locktype.
+Result<LockInfo> parse_lockinfo(std::string_view body);
+
 std::string xml_escape(std::string_view s);
 // <prefix:name xmlns:prefix="ns">value</prefix:name> (xmlns="" for no namespace).
 std::string prop_element(const PropName& name, std::string_view escaped_inner);

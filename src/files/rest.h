@@ -2,6 +2,7 @@
 // list, mkdir, upload, download, move, copy, delete). Every call authenticates with
 // Authorization: Bearer and is authorized by files/access.h.
 #pragma once
+#include "files/locks.h"
 #include "files/tree.h"
 #include "http/router.h"
 #include "oidc/provider.h"
@@ -11,6 +12,7 @@ namespace cells::files {
 struct RestApi {
   auth::Authenticator& auth;
   FileTree& tree;
+  LockManager& locks;  // WebDAV locks (REST calls do not take part in locking yet)
 };
 
 void add_rest_routes(http::Router& router, RestApi& api);

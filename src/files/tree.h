@@ -37,6 +37,7 @@ class FileTree {
   // Dead properties (WebDAV) of a node the caller may read / write.
   Result<std::vector<store::DeadProperty>> properties(const Located& at) { return nodes_.properties(at.node().uuid); }
   Status change_properties(const auth::Principal& who, const Located& at, const std::vector<store::PropertyChange>& c);
+  Status check_write(const auth::Principal& who, const Located& at) { return authorize(who, at.chain, Permission::write); }
   BlobStore& blobs() { return blobs_; }
 
  private:

@@ -1,9 +1,16 @@
 #include "files/webdav.h"
 
+#include <unistd.h>
+
+#include <charconv>
 #include <ctime>
+#include <fstream>
+#include <set>
 
 #include "files/dav_xml.h"
 #include "files/download.h"
+#include "files/if_header.h"
+#include "core/uuid.h"
 #include "http/form.h"
 
 namespace cells::files {
@@ -74,6 +81,21 @@ std::string element(const PropName& n, std::string_view inner) {
 
 using Props = std::vector<std::pair<PropName, std::string>>;  // name → inner XML
 
+std::string active_lock(const Lock& l) {
+  std::string x = "<D:activelock><D:locktype><D:write/></D:locktype><D:lockscope>";
+  x += l.exclusive ? "<D:exclusive/>" : "<D:shared/>";
+  x += "</D:lockscope><D:depth>" + std::string(l.deep ? "infinity" : "0") + "</D:depth>";
+  if (!l.owner_xml.empty()) x += "<D:owner>" + l.owner_xml + "</D:owner>";
+  x += "<D:timeout>Second-" + std::to_string(l.timeout) + "</D:timeout>";
+  x += "<D:locktoken><D:href>" + l.token + "</D:href></D:locktoken>";
+  x += "<D:lockroot><D:href>" + xml_escape(href(l.path, false)) + "</D:href></D:lockroot></D:activelock>";
+  return x;
+}
+
+constexpr const char* kSupportedLock =
+    "<D:lockentry><D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype></D:lockentry>"
+    "<D:lockentry><D:lockscope><D:shared/></D:lockscope><D:locktype><D:write/></D:locktype></D:lockentry>";
+
 Props live_props(const store::Node& n, bool is_root) {
   Props p = {{{"DAV:", "displayname"}, xml_escape(is_root ? n.workspace : n.name)},
              {{"DAV:", "getlastmodified"}, http_date(n.mtime)},
@@ -95,10 +117,14 @@ std::string propstat_block(const Props& props, bool names_only, const char* stat
 }
 
 // One <D:response> for a node, answering the PROPFIND request `want`.
-Result<std::string> response_for(FileTree& tree, const Located& at, const store::Node& n, const std::string& path,
-                                 bool is_root, const PropfindRequest& want) {
+Result<std::string> response_for(RestApi& api, const store::Node& n, const std::string& path, bool is_root,
+                                 const PropfindRequest& want) {
   Props all = live_props(n, is_root);
-  auto dead = tree.properties(Located{{n}});
+  std::string discovery;
+  for (const auto& l : api.locks.covering(path, false)) discovery += active_lock(l);
+  all.push_back({{"DAV:", "lockdiscovery"}, discovery});
+  all.push_back({{"DAV:", "supportedlock"}, kSupportedLock});
+  auto dead = api.tree.properties(Located{{n}});
   if (!dead) return dead.error();
   for (const auto& d : *dead) all.push_back({{d.ns, d.name}, xml_escape(d.value)});
   std::string x = "<D:response><D:href>" + xml_escape(href(path, n.is_folder)) + "</D:href>";
@@ -113,9 +139,72 @@ Result<std::string> response_for(FileTree& tree, const Located& at, const store:
 }
 
 http::Response dav_error(const Error& e) {
+  if (e.code == "locked") return http::json_error(423, "locked", e.message);
+  if (e.code == "precondition") return http::json_error(412, "precondition_failed", e.message);
   auto r = error_response(e);
   if (e.code == "exists") r.status = 412;
   return r;
+}
+
+// Evaluates the If header (§10.4) against locks and ETags; returns the lock tokens it submits.
+// Error "precondition" when no list holds, "invalid_request" when malformed.
+Result<std::set<std::string>> check_if(RestApi& api, const auth::Principal& who, const http::Request& req,
+                                       const TreePath& path) {
+  std::set<std::string> tokens;
+  auto header = req.header("If");
+  if (!header) return tokens;
+  auto lists = parse_if(*header);
+  if (!lists) return lists.error();
+  bool any = false;
+  for (const auto& list : *lists) {
+    TreePath resource = path;
+    if (!list.resource.empty()) {
+      std::string_view url = list.resource;
+      if (auto scheme = url.find("://"); scheme != std::string_view::npos) url = url.substr(std::min(url.size(), url.find('/', scheme + 3)));
+      auto tagged = dav_path(url);
+      if (!tagged) continue;
+      resource = *tagged;
+    }
+    bool holds = true;
+    for (const auto& c : list.conditions) {
+      bool match;
+      if (c.is_token) {
+        tokens.insert(c.value);
+        match = api.locks.token_covers(c.value, resource.text());
+      } else {
+        auto at = api.tree.stat(who, resource);
+        match = at && c.value == "\"" + at->node().etag + "\"";
+      }
+      holds = holds && (match != c.negate);
+    }
+    any = any || holds;
+  }
+  if (!any) return err("precondition", "the If header's conditions do not hold");
+  return tokens;
+}
+
+// Every lock covering what the request changes must have its token submitted (423 otherwise).
+// `membership`: the request adds or removes a member of the parent collection.
+Status check_locks(RestApi& api, const TreePath& path, const std::set<std::string>& tokens, bool membership) {
+  auto locks = api.locks.covering(path.text(), true);
+  if (membership && !path.is_root()) {
+    TreePath parent = path;
+    parent.segments.pop_back();
+    for (auto& l : api.locks.covering(parent.text(), false))
+      if (l.path == parent.text()) locks.push_back(l);  // deep ones are already in `locks`
+  }
+  for (const auto& l : locks)
+    if (!tokens.count(l.token)) return err("locked", "the resource is locked");
+  return ok();
+}
+
+// check_if + check_locks for `path`.
+Result<std::set<std::string>> may_modify(RestApi& api, const auth::Principal& who, const http::Request& req,
+                                         const TreePath& path, bool membership) {
+  auto tokens = check_if(api, who, req, path);
+  if (!tokens) return tokens;
+  if (auto st = check_locks(api, path, *tokens, membership); !st) return st.error();
+  return tokens;
 }
 
 template <typename F>
@@ -129,8 +218,8 @@ http::Response with_path(RestApi& api, http::Request& req, F&& fn) {
 
 http::Response options(RestApi&, http::Request&) {
   auto r = http::Response::empty(200);
-  r.set("DAV", "1");
-  r.set("Allow", "OPTIONS, PROPFIND, PROPPATCH, GET, HEAD, PUT, MKCOL, DELETE, COPY, MOVE");
+  r.set("DAV", "1, 2");
+  r.set("Allow", "OPTIONS, PROPFIND, PROPPATCH, GET, HEAD, PUT, MKCOL, DELETE, COPY, MOVE, LOCK, UNLOCK");
   r.set("MS-Author-Via", "DAV");
   return r;
 }
@@ -145,7 +234,7 @@ http::Response propfind(RestApi& api, http::Request& req) {
     auto at = api.tree.stat(who, path);
     if (!at) return dav_error(at.error());
     std::string body = R"(<?xml version="1.0" encoding="utf-8"?><D:multistatus xmlns:D="DAV:" xmlns:C="https://pydio.com/cells">)";
-    auto self = response_for(api.tree, *at, at->node(), at->path(), at->chain.size() == 1, *want);
+    auto self = response_for(api, at->node(), at->path(), at->chain.size() == 1, *want);
     if (!self) return dav_error(self.error());
     body += *self;
     if (depth == "1" && at->node().is_folder) {
@@ -153,7 +242,7 @@ http::Response propfind(RestApi& api, http::Request& req) {
         auto kids = api.tree.list(who, *at, offset, 1000);
         if (!kids) return dav_error(kids.error());
         for (const auto& k : *kids) {
-          auto one = response_for(api.tree, *at, k, at->path() + "/" + k.name, false, *want);
+          auto one = response_for(api, k, at->path() + "/" + k.name, false, *want);
           if (!one) return dav_error(one.error());
           body += *one;
         }
@@ -170,6 +259,7 @@ http::Response proppatch(RestApi& api, http::Request& req) {
   return with_path(api, req, [&](const auth::Principal& who, const TreePath& path) {
     auto ops = parse_proppatch(req.body);
     if (!ops) return http::json_error(400, "invalid_xml", ops.error().message);
+    if (auto allowed = may_modify(api, who, req, path, false); !allowed) return dav_error(allowed.error());
     auto at = api.tree.stat(who, path);
     if (!at) return dav_error(at.error());
     Props changed;
@@ -204,6 +294,7 @@ http::Response get(RestApi& api, http::Request& req) {
 
 http::Response put(RestApi& api, http::Request& req) {
   return with_path(api, req, [&](const auth::Principal& who, const TreePath& path) {
+    if (auto allowed = may_modify(api, who, req, path, true); !allowed) return dav_error(allowed.error());
     bool created = false;
     auto done = api.tree.put(who, path, req.body_file, created);
     if (!done) return dav_error(done.error());
@@ -216,6 +307,7 @@ http::Response put(RestApi& api, http::Request& req) {
 http::Response mkcol(RestApi& api, http::Request& req) {
   return with_path(api, req, [&](const auth::Principal& who, const TreePath& path) {
     if (!req.body.empty()) return http::json_error(415, "unsupported_media_type", "MKCOL takes no body");
+    if (auto allowed = may_modify(api, who, req, path, true); !allowed) return dav_error(allowed.error());
     auto made = api.tree.mkdir(who, path);
     if (!made) {
       if (made.error().code == "exists") return http::json_error(405, "exists", "already exists");
@@ -227,7 +319,9 @@ http::Response mkcol(RestApi& api, http::Request& req) {
 
 http::Response remove(RestApi& api, http::Request& req) {
   return with_path(api, req, [&](const auth::Principal& who, const TreePath& path) {
+    if (auto allowed = may_modify(api, who, req, path, true); !allowed) return dav_error(allowed.error());
     if (auto st = api.tree.remove(who, path); !st) return dav_error(st.error());
+    api.locks.release_tree(path.text());
     return http::Response::empty(204);
   });
 }
@@ -244,16 +338,89 @@ Result<TreePath> destination(const http::Request& req) {
   return dav_path(v);
 }
 
-template <auto Op>
+template <auto Op, bool Moves>
 http::Response transfer(RestApi& api, http::Request& req) {
   return with_path(api, req, [&](const auth::Principal& who, const TreePath& from) {
     auto to = destination(req);
     if (!to) return dav_error(to.error());
+    auto tokens = check_if(api, who, req, from);
+    if (!tokens) return dav_error(tokens.error());
+    if (Moves)
+      if (auto st = check_locks(api, from, *tokens, true); !st) return dav_error(st.error());
+    if (auto st = check_locks(api, *to, *tokens, true); !st) return dav_error(st.error());
     bool overwrite = req.header("Overwrite").value_or("T") != "F";
     auto existed = api.tree.stat(who, *to).ok();
     auto done = (api.tree.*Op)(who, from, *to, overwrite);
     if (!done) return dav_error(done.error());
+    if (Moves) api.locks.release_tree(from.text());
+    if (existed) api.locks.release_tree(to->text());
     return http::Response::empty(existed ? 204 : 201);
+  });
+}
+
+// LOCK (§9.10): a new lock from a lockinfo body, or a refresh (empty body + If header). An
+// unmapped URL is created as an empty file (§7.3).
+std::int64_t requested_timeout(const http::Request& req) {
+  auto t = req.header("Timeout").value_or("");
+  if (t.starts_with("Second-")) {
+    std::int64_t n = 0;
+    auto v = t.substr(7);
+    std::from_chars(v.data(), v.data() + v.size(), n);
+    if (n > 0) return n;
+  }
+  return t.starts_with("Infinite") ? LockManager::kMaxTimeout : 600;
+}
+
+http::Response lock_answer(const Lock& l, int status) {
+  auto r = http::Response::make(status, {{"Content-Type", "application/xml; charset=utf-8"}},
+                                R"(<?xml version="1.0" encoding="utf-8"?><D:prop xmlns:D="DAV:"><D:lockdiscovery>)" +
+                                    active_lock(l) + "</D:lockdiscovery></D:prop>");
+  r.set("Lock-Token", "<" + l.token + ">");
+  return r;
+}
+
+http::Response lock(RestApi& api, http::Request& req) {
+  return with_path(api, req, [&](const auth::Principal& who, const TreePath& path) {
+    auto timeout = requested_timeout(req);
+    if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) {  // refresh
+      auto tokens = check_if(api, who, req, path);
+      if (!tokens) return dav_error(tokens.error());
+      for (const auto& t : *tokens)
+        if (auto l = api.locks.refresh(path.text(), t, timeout)) return lock_answer(*l, 200);
+      return dav_error(err("precondition", "no lock to refresh"));
+    }
+    auto info = parse_lockinfo(req.body);
+    if (!info) return http::json_error(400, "invalid_xml", info.error().message);
+    auto depth = req.header("Depth").value_or("infinity");
+    if (depth != "0" && depth != "infinity") return http::json_error(400, "invalid_request", "Depth must be 0 or infinity");
+    auto tokens = check_if(api, who, req, path);
+    if (!tokens) return dav_error(tokens.error());
+    auto at = api.tree.stat(who, path);
+    bool created = false;
+    if (!at && at.error().code == "not_found") {
+      if (auto st = check_locks(api, path, *tokens, true); !st) return dav_error(st.error());
+      auto empty = api.tree.blobs().spool_dir() + "/lock-" + new_uuid();
+      std::ofstream(empty).close();
+      auto put = api.tree.put(who, path, empty, created);
+      ::unlink(empty.c_str());
+      if (!put) return dav_error(put.error());
+    } else if (!at) {
+      return dav_error(at.error());
+    } else if (auto write = api.tree.check_write(who, *at); !write) {
+      return dav_error(write.error());
+    }
+    auto l = api.locks.lock(path.text(), info->exclusive, depth == "infinity", xml_escape(info->owner), timeout);
+    if (!l) return dav_error(l.error());
+    return lock_answer(*l, created ? 201 : 200);
+  });
+}
+
+http::Response unlock(RestApi& api, http::Request& req) {
+  return with_path(api, req, [&](const auth::Principal& who, const TreePath& path) {
+    auto h = req.header("Lock-Token").value_or("");
+    if (h.size() < 2 || h.front() != '<' || h.back() != '>') return http::json_error(400, "invalid_request", "Lock-Token is required");
+    if (auto st = api.locks.unlock(path.text(), std::string(h.substr(1, h.size() - 2))); !st) return dav_error(st.error());
+    return http::Response::empty(204);
   });
 }
 
@@ -272,8 +439,10 @@ void add_webdav_routes(http::Router& router, RestApi& api) {
   router.add_prefix("PUT", prefix, bind(put), Runs::with_upload);
   router.add_prefix("MKCOL", prefix, bind(mkcol), Runs::on_workers);
   router.add_prefix("DELETE", prefix, bind(remove), Runs::on_workers);
-  router.add_prefix("COPY", prefix, bind(transfer<&FileTree::copy>), Runs::on_workers);
-  router.add_prefix("MOVE", prefix, bind(transfer<&FileTree::move>), Runs::on_workers);
+  router.add_prefix("COPY", prefix, bind(transfer<&FileTree::copy, false>), Runs::on_workers);
+  router.add_prefix("MOVE", prefix, bind(transfer<&FileTree::move, true>), Runs::on_workers);
+  router.add_prefix("LOCK", prefix, bind(lock), Runs::on_workers);
+  router.add_prefix("UNLOCK", prefix, bind(unlock), Runs::on_workers);
 }
 
 }  // namespace cells::files

@@ -21,7 +21,7 @@ def url(cells, path):
     return cells.url + "/dav/" + path
 
 
-@pytest.mark.parametrize("suite", ["basic", "copymove", "props"])
+@pytest.mark.parametrize("suite", ["basic", "copymove", "props", "locks", "http"])
 def test_litmus_suites(dav, suite, tmp_path):
     r = subprocess.run(["litmus", "-k", url(dav, "personal-files/"), "wanda", "wanda-password-1"],
                        env=dict(os.environ, TESTS=suite, HOME=str(tmp_path)), capture_output=True, text=True,

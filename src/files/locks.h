@@ -1,0 +1,53 @@
+// WebDAV write locks (RFC 4918 §6-7), held in memory by this process: exclusive or shared,
+// depth 0 or infinity, with timeouts. Locks are on paths ("WORKSPACE/a/b"), as RFC 4918 puts
+// them on URLs. A modifying request must present (in its If header) the token of every lock
+// that covers what it changes.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace cells::files {
+
+struct Lock {
+  std::string token;  // "opaquelocktoken:UUID"
+  std::string path;
+  bool exclusive = true;
+  bool deep = false;  // Depth: infinity
+  std::string owner_xml;
+  std::int64_t timeout = 0;  // seconds
+  std::int64_t expires_at = 0;
+};
+
+class LockManager {
+ public:
+  static constexpr std::int64_t kMaxTimeout = 3600;
+
+  // Error "locked" when a conflicting lock exists on the path, a deep ancestor, or (for a deep
+  // lock) a descendant.
+  Result<Lock> lock(const std::string& path, bool exclusive, bool deep, std::string owner_xml, std::int64_t timeout);
+  // Error "precondition" when `token` is not a lock covering `path`.
+  Result<Lock> refresh(const std::string& path, const std::string& token, std::int64_t timeout);
+  // Error "conflict" when `token` is not a lock on or above `path`.
+  Status unlock(const std::string& path, const std::string& token);
+
+  // Locks covering `path` (on it or a deep ancestor), plus, with `descendants`, any lock below.
+  std::vector<Lock> covering(const std::string& path, bool descendants);
+  // A lock's token if `token` names a lock covering `path`.
+  bool token_covers(const std::string& token, const std::string& path);
+  // Drops the locks on and below `path` (after DELETE or MOVE).
+  void release_tree(const std::string& path);
+
+ private:
+  void expire(std::int64_t now);
+  std::mutex mu_;
+  std::map<std::string, Lock> by_token_;
+};
+
+bool path_within(const std::string& path, const std::string& ancestor);  // ancestor or same
+
+}  // namespace cells::files
