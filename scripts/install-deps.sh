@@ -5,7 +5,7 @@ set -euo pipefail
 build=(g++ cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-url1.81-dev libboost-json1.81-dev
   libssl-dev libsodium-dev libsoci-dev libsqlite3-dev libpq-dev
-  libspdlog-dev libcli11-dev libkainjow-mustache-dev libexpat1-dev sqlite3)
+  libspdlog-dev libcli11-dev libkainjow-mustache-dev libexpat1-dev libutf8proc-dev sqlite3)
 test=(libgtest-dev libgmock-dev libbenchmark-dev curl postgresql
   chromium python3-authlib python3-jwcrypto python3-requests python3-pytest cadaver litmus)
 want=("${build[@]}")

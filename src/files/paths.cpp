@@ -1,5 +1,10 @@
 #include "files/paths.h"
 
+#include <utf8proc.h>
+
+#include <cstdlib>
+#include <memory>
+
 #include "http/form.h"
 
 namespace cells::files {
@@ -10,6 +15,7 @@ std::string TreePath::text() const {
   return out;
 }
 
+namespace {
 Status validate_name(std::string_view name) {
   if (name.empty() || name == "." || name == "..") return err("invalid_path", "empty, '.' and '..' names are not allowed");
   if (name.size() > 255) return err("invalid_path", "names are limited to 255 bytes");
@@ -17,6 +23,18 @@ Status validate_name(std::string_view name) {
     if (c < 0x20 || c == 0x7f || c == '/' || c == '\\') return err("invalid_path", "names may not contain control characters, '/' or '\\'");
   if (!http::valid_utf8(name)) return err("invalid_path", "names must be UTF-8");
   return ok();
+}
+}  // namespace
+
+Result<std::string> normalize_name(std::string_view name) {
+  if (auto st = validate_name(name); !st) return st.error();
+  std::string copy(name);  // utf8proc wants a NUL-terminated string
+  std::unique_ptr<utf8proc_uint8_t, void (*)(void*)> nfc(utf8proc_NFC(reinterpret_cast<const utf8proc_uint8_t*>(copy.c_str())),
+                                                         &std::free);
+  if (!nfc) return err("invalid_path", "name is not valid Unicode");
+  std::string out(reinterpret_cast<const char*>(nfc.get()));
+  if (out.size() > 255) return err("invalid_path", "names are limited to 255 bytes");
+  return out;
 }
 
 Result<TreePath> parse_tree_path(std::string_view path) {
@@ -35,8 +53,9 @@ Result<TreePath> parse_tree_path(std::string_view path) {
       first = false;
       continue;
     }
-    if (auto st = validate_name(seg); !st) return st.error();
-    out.segments.emplace_back(seg);
+    auto name = normalize_name(seg);
+    if (!name) return name.error();
+    out.segments.push_back(std::move(*name));
     if (out.segments.size() > 64) return err("invalid_path", "paths are limited to 64 levels");
   }
   return out;

@@ -22,6 +22,8 @@ struct TreePath {
 
 // Error "invalid_path" (message says which rule), "not_found" for an unknown workspace.
 Result<TreePath> parse_tree_path(std::string_view path);
-Status validate_name(std::string_view name);
+// Checks a decoded name and returns it in Unicode NFC, so that names differing only by
+// normalization (macOS sends NFD) are one name.
+Result<std::string> normalize_name(std::string_view name);
 
 }  // namespace cells::files

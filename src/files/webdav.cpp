@@ -39,8 +39,9 @@ Result<TreePath> dav_path(std::string_view raw) {
       first = false;
       continue;
     }
-    if (auto st = validate_name(*decoded); !st) return st.error();
-    out.segments.push_back(std::move(*decoded));
+    auto name = normalize_name(*decoded);
+    if (!name) return name.error();
+    out.segments.push_back(std::move(*name));
     if (out.segments.size() > 64) return err("invalid_path", "too deep");
   }
   if (first) return err("forbidden", "list a workspace: /dav/personal-files/ or /dav/common-files/");

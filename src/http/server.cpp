@@ -135,6 +135,8 @@ struct Server::Impl {
     if (ec == bhttp::error::body_limit) return json_error(413, "invalid_request", "request body too large");
     if (ec == bhttp::error::header_limit) return json_error(431, "invalid_request", "request headers too large");
     if (ec == bhttp::error::partial_message) return json_error(400, "invalid_request", "request body was truncated");
+    if (ec == bhttp::error::bad_content_length)
+      return json_error(411, "length_required", "send Content-Length or use chunked transfer encoding");
     return json_error(400, "invalid_request", "malformed HTTP request");
   }
 
@@ -154,6 +156,9 @@ struct Server::Impl {
                                                bhttp::request_parser<bhttp::empty_body>& head, Request& req,
                                                const Route* route) {
     if (route && route->runs == Runs::with_upload) {
+      // An upload needs a known framing; without one HTTP/1.1 says "no body" and we would store
+      // an empty file by mistake.
+      if (!head.content_length() && !head.chunked()) co_return bhttp::error::bad_content_length;
       bhttp::request_parser<bhttp::file_body> parser(std::move(head));
       parser.body_limit(options.limits.upload_bytes);
       beast::error_code ec;

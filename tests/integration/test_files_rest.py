@@ -152,3 +152,25 @@ def test_large_streamed_upload_and_download(api):
         for part in r.iter_content(1 << 20):
             digest.update(part)
     assert digest.hexdigest() == hashlib.sha256(chunk * 64).hexdigest()
+
+
+def test_upload_without_length_is_refused(api):
+    cells, uma, _ = api
+    with socket.create_connection(("127.0.0.1", cells.port)) as s:
+        s.sendall(("PUT /a/tree/content?path=personal-files/nolen.txt HTTP/1.1\r\nHost: x\r\n"
+                   f"Authorization: {uma['Authorization']}\r\nConnection: close\r\n\r\n").encode())
+        answer = s.recv(4096).decode()
+    assert answer.startswith("HTTP/1.1 411"), answer
+    r = requests.get(a(cells, "tree/stat"), params={"path": "personal-files/nolen.txt"}, headers=uma)
+    assert r.status_code == 404
+
+
+def test_names_differing_only_by_unicode_normalization_are_one_name(api):
+    cells, uma, _ = api
+    nfc, nfd = "caf\u00e9.txt", "cafe\u0301.txt"
+    r = requests.put(a(cells, "tree/content"), params={"path": "personal-files/" + nfd}, data=b"1", headers=uma)
+    assert r.status_code == 201 and r.json()["path"] == "personal-files/" + nfc
+    r = requests.put(a(cells, "tree/content"), params={"path": "personal-files/" + nfc}, data=b"2", headers=uma)
+    assert r.status_code == 200, "same file, replaced"
+    r = requests.get(a(cells, "tree/content"), params={"path": "personal-files/" + nfd}, headers=uma)
+    assert r.content == b"2"
