@@ -6,6 +6,7 @@
 #include "admin/client_commands.h"
 #include "admin/key_commands.h"
 #include "admin/user_commands.h"
+#include "admin/workspace_commands.h"
 #include "app/app.h"
 #include "core/config.h"
 
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
   cells::admin::add_user_cli(*admin->add_subcommand("user", "Manage users"), data_dir);
   cells::admin::add_client_cli(*admin->add_subcommand("client", "Manage OAuth2 clients"), data_dir);
   cells::admin::add_key_cli(*admin->add_subcommand("keys", "Manage signing keys"), data_dir);
+  cells::admin::add_workspace_cli(*admin->add_subcommand("workspace", "Manage workspaces and rights"), data_dir);
 
   CLI11_PARSE(cli, argc, argv);
   return 0;

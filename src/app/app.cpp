@@ -12,6 +12,7 @@
 #include "admin/client_commands.h"
 #include "admin/key_commands.h"
 #include "admin/user_commands.h"
+#include "admin/workspace_commands.h"
 #include "app/janitor.h"
 #include "core/clock.h"
 #include "crypto/hash.h"
@@ -29,6 +30,7 @@
 #include "store/database.h"
 #include "store/sql/sql_clients.h"
 #include "store/sql/sql_nodes.h"
+#include "store/sql/sql_workspaces.h"
 #include "store/sql/sql_oauth.h"
 #include "store/sql/sql_users.h"
 #include "web/static_files.h"
@@ -93,7 +95,8 @@ int run_server(const Config& config) {
   files::BlobStore blobs(config.data_dir + "/blobs", config.data_dir + "/tmp");
   if (auto st = blobs.prepare(); !st) return fail(st.error());
   store::SqlNodeStore nodes(*db);
-  files::FileTree tree(nodes, blobs);
+  store::SqlWorkspaceStore workspaces(*db);
+  files::FileTree tree(nodes, workspaces, blobs);
   auth::Authenticator authenticator(provider);
   files::LockManager locks;
   files::RestApi rest{authenticator, tree, locks};
@@ -111,6 +114,7 @@ int run_server(const Config& config) {
   admin::register_user_commands(channel, accounts);
   admin::register_client_commands(channel, clients);
   admin::register_key_commands(channel, keys);
+  admin::register_workspace_commands(channel, workspaces, tree, accounts);
   if (auto st = channel.start(); !st) return fail(st.error());
 
   Janitor janitor(std::chrono::minutes(10), {

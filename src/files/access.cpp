@@ -5,10 +5,12 @@
 namespace cells::files {
 
 namespace {
-// personal-files: only its owner; common-files: every user, read-write.
-bool workspace_allows(const store::User& user, const store::Node& root) {
+bool workspace_allows(const store::User& user, const std::optional<store::WorkspaceGrant>& grant,
+                      const store::Node& root, Permission need) {
   if (root.workspace == kPersonal) return root.owner == user.id;
-  return root.workspace == kCommon;
+  if (root.workspace == kCommon) return true;
+  if (user.is_admin) return true;
+  return grant && (need == Permission::read ? grant->read : grant->write);
 }
 
 bool scope_allows(const std::vector<auth::NodeScope>& scopes, const std::vector<store::Node>& chain, Permission need) {
@@ -19,8 +21,9 @@ bool scope_allows(const std::vector<auth::NodeScope>& scopes, const std::vector<
 }
 }  // namespace
 
-Status authorize(const auth::Principal& who, const std::vector<store::Node>& chain, Permission need) {
-  if (chain.empty() || !workspace_allows(who.user, chain.front())) return err("forbidden", "access denied");
+Status authorize(const auth::Principal& who, const std::optional<store::WorkspaceGrant>& grant,
+                 const std::vector<store::Node>& chain, Permission need) {
+  if (chain.empty() || !workspace_allows(who.user, grant, chain.front(), need)) return err("forbidden", "access denied");
   if (!who.node_scopes.empty() && !scope_allows(who.node_scopes, chain, need))
     return err("forbidden", "the token's scope does not cover this node");
   return ok();

@@ -26,6 +26,13 @@ Status validate_name(std::string_view name) {
 }
 }  // namespace
 
+bool valid_workspace_slug(std::string_view slug) {
+  if (slug.empty() || slug.size() > 64 || slug.front() == '-') return false;
+  for (char c : slug)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  return true;
+}
+
 Result<std::string> normalize_name(std::string_view name) {
   if (auto st = validate_name(name); !st) return st.error();
   std::string copy(name);  // utf8proc wants a NUL-terminated string
@@ -48,7 +55,7 @@ Result<TreePath> parse_tree_path(std::string_view path) {
     auto seg = path.substr(0, slash);
     path = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
     if (first) {
-      if (seg != kPersonal && seg != kCommon) return err("not_found", "unknown workspace '" + std::string(seg) + "'");
+      if (!valid_workspace_slug(seg)) return err("not_found", "unknown workspace '" + std::string(seg) + "'");
       out.workspace = std::string(seg);
       first = false;
       continue;

@@ -20,8 +20,11 @@ struct TreePath {
   bool is_root() const { return segments.empty(); }
 };
 
-// Error "invalid_path" (message says which rule), "not_found" for an unknown workspace.
+// Error "invalid_path" (message says which rule), "not_found" for a malformed workspace slug
+// (whether an admin-created workspace exists is FileTree's question).
 Result<TreePath> parse_tree_path(std::string_view path);
+// Workspace slugs: 1-64 of [a-z0-9-], starting with a letter or digit.
+bool valid_workspace_slug(std::string_view slug);
 // Checks a decoded name and returns it in Unicode NFC, so that names differing only by
 // normalization (macOS sends NFD) are one name.
 Result<std::string> normalize_name(std::string_view name);

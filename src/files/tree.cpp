@@ -23,7 +23,31 @@ TreePath parent_of(const TreePath& p) {
 }
 }  // namespace
 
+Status FileTree::allow(const auth::Principal& who, const std::vector<store::Node>& chain, Permission need) {
+  std::optional<store::WorkspaceGrant> grant;
+  if (!chain.empty() && chain.front().workspace != kPersonal && chain.front().workspace != kCommon) {
+    auto g = workspaces_.grant(chain.front().workspace, who.user.id);
+    if (!g) return g.error();
+    grant = std::move(*g);
+  }
+  return authorize(who, grant, chain, need);
+}
+
+Status FileTree::remove_workspace_tree(const std::string& slug) {
+  auto root = nodes_.root(slug, "", now_seconds());
+  if (!root) return root.error();
+  auto blobs = nodes_.remove_tree(root->uuid);
+  if (!blobs) return blobs.error();
+  for (const auto& b : *blobs) blobs_.remove(b);
+  return ok();
+}
+
 Result<Located> FileTree::locate(const auth::Principal& who, const TreePath& path) {
+  if (path.workspace != kPersonal && path.workspace != kCommon) {
+    auto ws = workspaces_.find(path.workspace);
+    if (!ws) return ws.error();
+    if (!ws->has_value()) return err("not_found", "no workspace '" + path.workspace + "'");
+  }
   auto root = nodes_.root(path.workspace, owner_for(who, path.workspace), now_seconds());
   if (!root) return root.error();
   Located at{{*root}};
@@ -40,7 +64,7 @@ Result<Located> FileTree::locate(const auth::Principal& who, const TreePath& pat
 Result<Located> FileTree::stat(const auth::Principal& who, const TreePath& path) {
   auto at = locate(who, path);
   if (!at) return at;
-  if (auto st = authorize(who, at->chain, Permission::read); !st) return st.error();
+  if (auto st = allow(who, at->chain, Permission::read); !st) return st.error();
   return at;
 }
 
@@ -56,8 +80,8 @@ Result<Located> FileTree::stat_uuid(const auth::Principal& who, const std::strin
   }
   if (at.chain.empty() || !at.chain.front().parent_uuid.empty()) return err("not_found", "no such node");
   // Someone else's node reads as absent, not as forbidden: UUIDs must not confirm existence.
-  if (auto st = authorize(who, {at.chain.front()}, Permission::read); !st) return err("not_found", "no such node");
-  if (auto st = authorize(who, at.chain, Permission::read); !st) return st.error();
+  if (auto st = allow(who, {at.chain.front()}, Permission::read); !st) return err("not_found", "no such node");
+  if (auto st = allow(who, at.chain, Permission::read); !st) return st.error();
   return at;
 }
 
@@ -72,7 +96,7 @@ Result<Located> FileTree::locate_parent(const auth::Principal& who, const TreePa
   auto parent = locate(who, parent_of(path));
   if (!parent) return parent.error().code == "not_found" ? Error{"conflict", "the parent folder does not exist"} : parent.error();
   if (!parent->node().is_folder) return err("conflict", "the parent is not a folder");
-  if (auto st = authorize(who, parent->chain, need); !st) return st.error();
+  if (auto st = allow(who, parent->chain, need); !st) return st.error();
   return parent;
 }
 
@@ -125,7 +149,7 @@ Status FileTree::remove(const auth::Principal& who, const TreePath& path) {
   if (path.is_root()) return err("forbidden", "the workspace root cannot be deleted");
   auto at = locate(who, path);
   if (!at) return at.error();
-  if (auto st = authorize(who, at->chain, Permission::write); !st) return st;
+  if (auto st = allow(who, at->chain, Permission::write); !st) return st;
   auto blobs = nodes_.remove_tree(at->node().uuid);
   if (!blobs) return blobs.error();
   for (const auto& b : *blobs) blobs_.remove(b);
@@ -153,7 +177,7 @@ Result<Located> FileTree::move(const auth::Principal& who, const TreePath& from,
   if (from.is_root()) return err("forbidden", "the workspace root cannot be moved");
   auto source = locate(who, from);
   if (!source) return source;
-  if (auto st = authorize(who, source->chain, Permission::write); !st) return st.error();
+  if (auto st = allow(who, source->chain, Permission::write); !st) return st.error();
   auto parent = locate_parent(who, to, Permission::write);
   if (!parent) return parent;
   if (inside(*parent, source->node().uuid)) return err("forbidden", "a folder cannot move into itself");
@@ -208,7 +232,7 @@ Result<Located> FileTree::copy(const auth::Principal& who, const TreePath& from,
 
 Status FileTree::change_properties(const auth::Principal& who, const Located& at,
                                    const std::vector<store::PropertyChange>& changes) {
-  if (auto st = authorize(who, at.chain, Permission::write); !st) return st;
+  if (auto st = allow(who, at.chain, Permission::write); !st) return st;
   return nodes_.change_properties(at.node().uuid, changes);
 }
 

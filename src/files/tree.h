@@ -22,7 +22,8 @@ struct Located {
 
 class FileTree {
  public:
-  FileTree(store::NodeStore& nodes, BlobStore& blobs) : nodes_(nodes), blobs_(blobs) {}
+  FileTree(store::NodeStore& nodes, store::WorkspaceStore& workspaces, BlobStore& blobs)
+      : nodes_(nodes), workspaces_(workspaces), blobs_(blobs) {}
 
   Result<Located> stat(const auth::Principal& who, const TreePath& path);
   Result<Located> stat_uuid(const auth::Principal& who, const std::string& uuid);
@@ -37,7 +38,9 @@ class FileTree {
   // Dead properties (WebDAV) of a node the caller may read / write.
   Result<std::vector<store::DeadProperty>> properties(const Located& at) { return nodes_.properties(at.node().uuid); }
   Status change_properties(const auth::Principal& who, const Located& at, const std::vector<store::PropertyChange>& c);
-  Status check_write(const auth::Principal& who, const Located& at) { return authorize(who, at.chain, Permission::write); }
+  Status check_write(const auth::Principal& who, const Located& at) { return allow(who, at.chain, Permission::write); }
+  // Deletes an admin-created workspace's whole tree (its metadata row is the caller's).
+  Status remove_workspace_tree(const std::string& slug);
   BlobStore& blobs() { return blobs_; }
 
  private:
@@ -45,8 +48,11 @@ class FileTree {
   Result<Located> locate_parent(const auth::Principal& who, const TreePath& path, Permission need);
   Status clear_target(const auth::Principal& who, const TreePath& to, bool overwrite, const std::string& source_uuid);
   Status copy_below(const store::Node& from, const store::Node& to_parent, const std::string& name);
+  // files/access.h's check, with the user's grant on the chain's workspace looked up.
+  Status allow(const auth::Principal& who, const std::vector<store::Node>& chain, Permission need);
 
   store::NodeStore& nodes_;
+  store::WorkspaceStore& workspaces_;
   BlobStore& blobs_;
 };
 

@@ -34,7 +34,7 @@ Result<TreePath> dav_path(std::string_view raw) {
     auto decoded = http::percent_decode(seg, false);
     if (!decoded) return err("invalid_path", "malformed percent-encoding");
     if (first) {
-      if (*decoded != kPersonal && *decoded != kCommon) return err("not_found", "unknown workspace");
+      if (!valid_workspace_slug(*decoded)) return err("not_found", "unknown workspace");
       out.workspace = *decoded;
       first = false;
       continue;

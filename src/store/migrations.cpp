@@ -52,6 +52,12 @@ const std::vector<std::vector<const char*>> kMigrations = {
         "CREATE TABLE node_props (node_uuid TEXT NOT NULL, ns TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,"
         " PRIMARY KEY (node_uuid, ns, name))",
     },
+    // 4: workspaces created by admins, and the users' rights on them.
+    {
+        "CREATE TABLE workspaces (slug TEXT PRIMARY KEY, name TEXT NOT NULL, created_at BIGINT NOT NULL)",
+        "CREATE TABLE workspace_grants (workspace TEXT NOT NULL, user_id TEXT NOT NULL, can_read INTEGER NOT NULL,"
+        " can_write INTEGER NOT NULL, PRIMARY KEY (workspace, user_id))",
+    },
 };
 
 }  // namespace

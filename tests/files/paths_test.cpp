@@ -18,7 +18,8 @@ TEST(TreePaths, RefusesUnsafeNames) {
                           "personal-files/a\\b", "personal-files/\x7f", "personal-files/" + std::string(256, 'x'),
                           "personal-files/\xff"})
     EXPECT_EQ(parse_tree_path(bad).error().code, "invalid_path") << bad;
-  EXPECT_EQ(parse_tree_path("elsewhere/a").error().code, "not_found");
+  EXPECT_EQ(parse_tree_path("Not A Slug/a").error().code, "not_found");
+  EXPECT_TRUE(parse_tree_path("projects-2/a")) << "admin-created workspaces are checked by FileTree";
 }
 
 TEST(TreePaths, NormalizesToNfc) {
