@@ -5,6 +5,7 @@
 
 #include "admin/client_commands.h"
 #include "admin/key_commands.h"
+#include "admin/token_commands.h"
 #include "admin/user_commands.h"
 #include "admin/workspace_commands.h"
 #include "app/app.h"
@@ -25,6 +26,8 @@ int main(int argc, char** argv) {
   start->add_option("--tls-key", config.tls_key, "TLS private key (PEM)")->envname("CELLS_TLS_KEY");
   start->add_option("--log-level", config.log_level, "trace, debug, info, warn, error")
       ->envname("CELLS_LOG_LEVEL")->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))->capture_default_str();
+  start->add_option("--pat-max-lifetime", config.pat_max_lifetime, "Longest life of a personal access token")
+      ->envname("CELLS_PAT_MAX_LIFETIME")->capture_default_str();
   start->callback([&] {
     if (auto st = cells::validate(config); !st) {
       std::cerr << "error: " << st.error().message << "\n";
@@ -37,7 +40,9 @@ int main(int argc, char** argv) {
   auto* admin = cli.add_subcommand("admin", "Administer the running server (over its local admin socket)");
   admin->require_subcommand(1);
   admin->add_option("--data", data_dir, "Data folder of the running server")->envname("CELLS_WORKING_DIR")->capture_default_str();
-  cells::admin::add_user_cli(*admin->add_subcommand("user", "Manage users"), data_dir);
+  auto* user = admin->add_subcommand("user", "Manage users and their personal access tokens");
+  cells::admin::add_user_cli(*user, data_dir);
+  cells::admin::add_token_cli(*user, data_dir);
   cells::admin::add_client_cli(*admin->add_subcommand("client", "Manage OAuth2 clients"), data_dir);
   cells::admin::add_key_cli(*admin->add_subcommand("keys", "Manage signing keys"), data_dir);
   cells::admin::add_workspace_cli(*admin->add_subcommand("workspace", "Manage workspaces and rights"), data_dir);

@@ -11,6 +11,7 @@
 #include "admin/channel.h"
 #include "admin/client_commands.h"
 #include "admin/key_commands.h"
+#include "admin/token_commands.h"
 #include "admin/user_commands.h"
 #include "admin/workspace_commands.h"
 #include "app/janitor.h"
@@ -30,6 +31,8 @@
 #include "store/database.h"
 #include "store/sql/sql_clients.h"
 #include "store/sql/sql_nodes.h"
+#include "store/sql/sql_personal_tokens.h"
+#include "tokens/pat_service.h"
 #include "store/sql/sql_workspaces.h"
 #include "store/sql/sql_oauth.h"
 #include "store/sql/sql_users.h"
@@ -97,7 +100,10 @@ int run_server(const Config& config) {
   store::SqlNodeStore nodes(*db);
   store::SqlWorkspaceStore workspaces(*db);
   files::FileTree tree(nodes, workspaces, blobs);
-  auth::Authenticator authenticator(provider);
+  store::SqlPersonalTokenStore pat_store(*db);
+  tokens::PatService pats(pat_store, users, config.pat_max_lifetime_seconds);
+  provider.personal_tokens = &pats;
+  auth::Authenticator authenticator(provider, pats);
   files::LockManager locks;
   files::RestApi rest{authenticator, tree, locks};
 
@@ -115,6 +121,7 @@ int run_server(const Config& config) {
   admin::register_client_commands(channel, clients);
   admin::register_key_commands(channel, keys);
   admin::register_workspace_commands(channel, workspaces, tree, accounts);
+  admin::register_token_commands(channel, pats, accounts, tree);
   if (auto st = channel.start(); !st) return fail(st.error());
 
   Janitor janitor(std::chrono::minutes(10), {
@@ -122,7 +129,10 @@ int run_server(const Config& config) {
       [&] { (void)refresh_tokens.purge_expired(now_seconds()); },
       [&] { (void)revocations.purge_expired(now_seconds()); },
       [&] { (void)sessions.purge_expired(now_seconds()); },
+      [&] { (void)pat_store.purge_expired(now_seconds()); },
   });
+  // Sliding-window expiries reach the database once a second, not once per request.
+  Janitor pat_flusher(std::chrono::seconds(1), {[&] { (void)pats.flush(); }});
 
   http::ServerOptions options;
   options.host = config.host;
@@ -137,6 +147,7 @@ int run_server(const Config& config) {
                config.issuer(), config.data_dir);
   server.run();
   channel.stop();
+  (void)pats.flush();
   spdlog::info("cells stopped");
   return 0;
 }

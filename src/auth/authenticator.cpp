@@ -5,6 +5,8 @@
 #include "http/form.h"
 #include "http/router.h"
 #include "oidc/token_verify.h"
+#include "tokens/pat_format.h"
+#include "tokens/pat_service.h"
 
 namespace cells::auth {
 
@@ -78,10 +80,14 @@ Result<Principal> Authenticator::from_password(const std::string& login, const s
 Result<Principal> Authenticator::authenticate(const http::Request& req, bool allow_basic) {
   if (auto token = http::bearer_token(req)) {
     if (token->size() > 8192) return err("invalid_credentials", "token too long");
+    if (tokens::looks_like_pat(*token)) return pats_.verify(*token, std::nullopt);
     return from_access_token(p_, *token);
   }
   if (allow_basic)
-    if (auto basic = http::basic_credentials(req, false)) return from_password(basic->user, basic->password, req.remote);
+    if (auto basic = http::basic_credentials(req, false)) {
+      if (tokens::looks_like_pat(basic->password)) return pats_.verify(basic->password, basic->user);
+      return from_password(basic->user, basic->password, req.remote);
+    }
   if (req.header("Authorization")) return err("invalid_credentials", "unsupported or malformed Authorization header");
   return err("no_credentials", "authentication is required");
 }

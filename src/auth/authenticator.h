@@ -1,6 +1,7 @@
 // The request-authentication pipeline shared by every API (REST, userinfo-style endpoints,
-// WebDAV): extract credentials (Bearer or Basic) → verify (JWT access token, or login +
-// password) → a Principal. Authorization (what the principal may touch) is files/access.h.
+// WebDAV): extract credentials (Bearer or Basic) → verify (JWT access token, personal access
+// token — as Bearer, or as the Basic password with its user's login —, or login + password)
+// → a Principal. Authorization (what the principal may touch) is files/access.h.
 #pragma once
 #include <cstdint>
 #include <mutex>
@@ -13,6 +14,10 @@
 #include "http/message.h"
 #include "oidc/provider.h"
 #include "store/users.h"
+
+namespace cells::tokens {
+class PatService;
+}
 
 namespace cells::auth {
 
@@ -58,13 +63,14 @@ class PasswordCache {
 
 class Authenticator {
  public:
-  explicit Authenticator(oidc::Provider& p) : p_(p) {}
+  Authenticator(oidc::Provider& p, tokens::PatService& pats) : p_(p), pats_(pats) {}
   // Errors: "no_credentials", "invalid_credentials" (message says why), "unavailable".
   Result<Principal> authenticate(const http::Request& req, bool allow_basic);
 
  private:
   Result<Principal> from_password(const std::string& login, const std::string& password, const std::string& address);
   oidc::Provider& p_;
+  tokens::PatService& pats_;
   PasswordCache passwords_;
 };
 

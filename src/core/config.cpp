@@ -1,5 +1,7 @@
 #include "core/config.h"
 
+#include "core/duration.h"
+
 #include <boost/url/parse.hpp>
 #include <charconv>
 
@@ -24,6 +26,9 @@ Status validate(Config& c) {
       url->has_fragment())
     return err("config", "--site-url must be an absolute http(s) URL without query, got '" + c.site_url + "'");
   if (c.tls_cert.has_value() != c.tls_key.has_value()) return err("config", "--tls-cert and --tls-key go together");
+  auto lifetime = parse_duration(c.pat_max_lifetime);
+  if (!lifetime) return err("config", "--pat-max-lifetime: " + lifetime.error().message);
+  c.pat_max_lifetime_seconds = *lifetime;
   return ok();
 }
 

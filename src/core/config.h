@@ -1,5 +1,6 @@
 // Server configuration: command-line flags, each also settable by a CELLS_* environment variable.
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -14,10 +15,12 @@ struct Config {
   std::optional<std::string> tls_cert;          // CELLS_TLS_CERT
   std::optional<std::string> tls_key;           // CELLS_TLS_KEY
   std::string log_level = "info";               // CELLS_LOG_LEVEL
+  std::string pat_max_lifetime = "365d";        // CELLS_PAT_MAX_LIFETIME
 
   // Derived by validate():
   std::string host;
   unsigned short port = 0;
+  std::int64_t pat_max_lifetime_seconds = 0;
   std::string issuer() const { return site_url + "/oidc"; }
   bool site_is_https() const { return site_url.starts_with("https://"); }
 };

@@ -7,6 +7,8 @@
 #include "oidc/clients/client_auth.h"
 #include "oidc/endpoints.h"
 #include "oidc/token_verify.h"
+#include "tokens/pat_format.h"
+#include "tokens/pat_service.h"
 
 namespace cells::oidc {
 
@@ -19,7 +21,22 @@ json::object describe_refresh(Provider& p, const store::RefreshToken& t) {
           {"iat", t.created_at},    {"iss", p.issuer()}};
 }
 
+// RFC 7662 §2.2 for a personal access token: active, sub, username, scope, exp.
+std::optional<json::object> describe_pat(Provider& p, const std::string& token) {
+  if (!p.personal_tokens || !tokens::looks_like_pat(token)) return std::nullopt;
+  auto t = p.personal_tokens->describe(token);
+  if (!t) return json::object{{"active", false}};
+  json::object o{{"active", true}, {"token_type", "personal_access_token"}, {"sub", t->user_id},
+                 {"exp", t->expires_at}, {"iat", t->created_at}, {"iss", p.issuer()}};
+  std::string scope;
+  for (const auto& s : t->scopes) scope += (scope.empty() ? "" : " ") + s;
+  o["scope"] = scope;
+  if (auto u = p.users.find_by_id(t->user_id); u && u->has_value()) o["username"] = (*u)->login;
+  return o;
+}
+
 Result<json::object> describe(Provider& p, const std::string& token) {
+  if (auto pat = describe_pat(p, token)) return *pat;
   auto at = verify_access_token(p, token);
   if (at) {
     json::object o{{"active", true},       {"token_type", "access_token"}, {"sub", at->subject},

@@ -15,6 +15,11 @@
 namespace cells::oidc {
 
 class ClientRegistry;
+}  // namespace cells::oidc
+namespace cells::tokens {
+class PatService;
+}
+namespace cells::oidc {
 
 // Defaults as the reference server (Ory Hydra): access 10 min, ID 1 h, code 10 min, refresh 60 days.
 struct Lifetimes {
@@ -39,6 +44,7 @@ struct Provider {
   store::CodeStore& codes;
   store::RefreshTokenStore& refresh_tokens;
   store::RevocationStore& revocations;
+  tokens::PatService* personal_tokens = nullptr;  // introspection answers for PATs too
 
   std::string issuer() const { return config.issuer(); }
   // Path of an OIDC endpoint ("/oauth2/token") → its absolute URL.

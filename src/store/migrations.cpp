@@ -58,6 +58,15 @@ const std::vector<std::vector<const char*>> kMigrations = {
         "CREATE TABLE workspace_grants (workspace TEXT NOT NULL, user_id TEXT NOT NULL, can_read INTEGER NOT NULL,"
         " can_write INTEGER NOT NULL, PRIMARY KEY (workspace, user_id))",
     },
+    // 5: personal access tokens, stored by digest. expires_at is the current expiry (it slides
+    // for tokens with a window), max_expires_at an absolute cap (0: none).
+    {
+        "CREATE TABLE personal_tokens (id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, user_id TEXT NOT NULL,"
+        " label TEXT NOT NULL, created_by TEXT NOT NULL, created_at BIGINT NOT NULL, last_used_at BIGINT NOT NULL,"
+        " expires_at BIGINT NOT NULL, window_seconds BIGINT NOT NULL, max_expires_at BIGINT NOT NULL,"
+        " scopes TEXT NOT NULL)",
+        "CREATE INDEX personal_tokens_user ON personal_tokens (user_id)",
+    },
 };
 
 }  // namespace
