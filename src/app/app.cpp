@@ -33,6 +33,7 @@
 #include "store/sql/sql_nodes.h"
 #include "store/sql/sql_personal_tokens.h"
 #include "tokens/pat_service.h"
+#include "tokens/rest_tokens.h"
 #include "store/sql/sql_workspaces.h"
 #include "store/sql/sql_oauth.h"
 #include "store/sql/sql_users.h"
@@ -115,6 +116,7 @@ int run_server(const Config& config) {
   web::add_static_routes(router);
   files::add_rest_routes(router, rest);
   files::add_webdav_routes(router, rest);
+  tokens::add_token_routes(router, rest, pats);
 
   admin::ChannelServer channel(admin::socket_path(config.data_dir));
   admin::register_user_commands(channel, accounts);

@@ -136,3 +136,27 @@ def test_sliding_window_lives_while_used_and_survives_restart(fresh_cells):
         assert me(again, token).status_code == 401, "dead 3 s after its last use"
     finally:
         again.stop()
+
+
+def test_self_service_tokens(pats):
+    full = pat(pats, "-u", "paula", "-e", "1h", "-q")
+    h = {"Authorization": "Bearer " + full}
+    r = requests.post(pats.url + "/a/auth/tokens", json={"label": "laptop", "expire": "2h"}, headers=h)
+    assert r.status_code == 201 and r.json()["token"].startswith("cpat_")
+    mine = r.json()
+    assert me(pats, mine["token"]).status_code == 200
+    listing = requests.get(pats.url + "/a/auth/tokens", headers=h).json()["tokens"]
+    assert any(t["id"] == mine["id"] and t["label"] == "laptop" for t in listing)
+    assert all("token" not in t for t in listing)
+    other = pat(pats, "-u", "other", "-e", "1h", "-q")
+    assert requests.delete(pats.url + "/a/auth/tokens", params={"id": mine["id"]},
+                           headers={"Authorization": "Bearer " + other}).status_code == 404, "not theirs"
+    assert requests.delete(pats.url + "/a/auth/tokens", params={"id": mine["id"]}, headers=h).status_code == 204
+    assert me(pats, mine["token"]).status_code == 401
+    assert requests.post(pats.url + "/a/auth/tokens", json={"label": "x"}, headers=h).status_code == 400
+    assert requests.post(pats.url + "/a/auth/tokens", data="nope", headers=h).status_code == 400
+    folder = requests.post(pats.url + "/a/tree/mkdir", params={"path": "personal-files/ss"}, headers=h).json()
+    scoped = requests.post(pats.url + "/a/auth/tokens", json={"expire": "1h", "scopes": [f"node:{folder['uuid']}:r"]},
+                           headers=h).json()["token"]
+    r = requests.post(pats.url + "/a/auth/tokens", json={"expire": "1h"}, headers={"Authorization": "Bearer " + scoped})
+    assert r.status_code == 403
