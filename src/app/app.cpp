@@ -75,6 +75,7 @@ int run_server(const Config& config) {
     spdlog::critical("{}", e.message);
     return 1;
   };
+  ::umask(077);  // database, blobs and spool files are readable by the server's account only
   if (auto st = prepare_data_dir(config.data_dir); !st) return fail(st.error());
   auto db = store::Database::open("sqlite:" + config.data_dir + "/cells.db");
   if (!db) return fail(db.error());

@@ -67,6 +67,8 @@ Result<store::PersonalToken> PatService::use(const std::string& hash, std::int64
     if (!found) return found.error();
     if (!found->has_value()) return err("invalid_credentials", "unknown or revoked token");
     std::lock_guard lock(mu_);
+    if (cache_.size() >= kMaxCached)  // bound memory: forget clean entries, they reload on demand
+      std::erase_if(cache_, [](const auto& kv) { return !kv.second.dirty; });
     cache_.try_emplace(hash, Entry{**found, false});
   }
   std::lock_guard lock(mu_);

@@ -59,6 +59,7 @@ class PatService {
 
   Status flush();
   std::int64_t max_lifetime() const { return max_lifetime_; }
+  static constexpr std::size_t kMaxCached = 100000;
 
  private:
   struct Entry {

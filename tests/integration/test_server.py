@@ -106,3 +106,10 @@ def test_sigterm_stops_cleanly_and_data_survives(fresh_cells):
         assert "dave" in again.admin("user", "list").stdout
     finally:
         again.stop()
+
+
+def test_data_files_are_private(fresh_cells):
+    fresh_cells.start()
+    for name in ("cells.db", "blobs", "tmp"):
+        mode = stat.S_IMODE(os.stat(os.path.join(fresh_cells.data, name)).st_mode)
+        assert mode & 0o077 == 0, (name, oct(mode))
