@@ -22,6 +22,10 @@ int main(int argc, char** argv) {
   start->add_option("--site-url", config.site_url, "Public URL of the server (default http://<bind>); the issuer is <site-url>/oidc")
       ->envname("CELLS_SITE_URL");
   start->add_option("--data", config.data_dir, "Data folder")->envname("CELLS_WORKING_DIR")->capture_default_str();
+  start->add_option("--db", config.db, "Database: sqlite:PATH (default DATA/cells.db) or postgres://USER@HOST:PORT/DB")
+      ->envname("CELLS_DB_DSN");
+  start->add_option("--files", config.files_dir, "Folder of file contents (default DATA); with several nodes, one shared folder")
+      ->envname("CELLS_FILES_DIR");
   start->add_option("--tls-cert", config.tls_cert, "TLS certificate chain (PEM)")->envname("CELLS_TLS_CERT");
   start->add_option("--tls-key", config.tls_key, "TLS private key (PEM)")->envname("CELLS_TLS_KEY");
   start->add_option("--log-level", config.log_level, "trace, debug, info, warn, error")

@@ -77,7 +77,7 @@ int run_server(const Config& config) {
   };
   ::umask(077);  // database, blobs and spool files are readable by the server's account only
   if (auto st = prepare_data_dir(config.data_dir); !st) return fail(st.error());
-  auto db = store::Database::open("sqlite:" + config.data_dir + "/cells.db");
+  auto db = store::Database::open(config.db);
   if (!db) return fail(db.error());
 
   store::SqlUserStore users(*db);
@@ -97,7 +97,7 @@ int run_server(const Config& config) {
   oidc::Provider provider{config, {},    keys,  clients,        accounts,
                           users,  sessions, codes, refresh_tokens, revocations};
 
-  files::BlobStore blobs(config.data_dir + "/blobs", config.data_dir + "/tmp");
+  files::BlobStore blobs(config.files_dir + "/blobs", config.files_dir + "/tmp");
   if (auto st = blobs.prepare(); !st) return fail(st.error());
   store::SqlNodeStore nodes(*db);
   store::SqlWorkspaceStore workspaces(*db);

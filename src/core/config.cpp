@@ -29,6 +29,10 @@ Status validate(Config& c) {
   auto lifetime = parse_duration(c.pat_max_lifetime);
   if (!lifetime) return err("config", "--pat-max-lifetime: " + lifetime.error().message);
   c.pat_max_lifetime_seconds = *lifetime;
+  if (c.db.empty()) c.db = "sqlite:" + c.data_dir + "/cells.db";
+  if (!c.db.starts_with("sqlite:") && !c.db.starts_with("postgres://") && !c.db.starts_with("postgresql://"))
+    return err("config", "--db must be sqlite:PATH or postgres://USER@HOST:PORT/DB");
+  if (c.files_dir.empty()) c.files_dir = c.data_dir;
   return ok();
 }
 

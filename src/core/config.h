@@ -12,6 +12,8 @@ struct Config {
   std::string bind = "127.0.0.1:8080";          // CELLS_BIND
   std::string site_url;                         // CELLS_SITE_URL; default http://<bind>
   std::string data_dir = "./data";              // CELLS_WORKING_DIR
+  std::string db;                               // CELLS_DB_DSN; default sqlite:<data>/cells.db
+  std::string files_dir;                        // CELLS_FILES_DIR; default <data> (shared by all nodes)
   std::optional<std::string> tls_cert;          // CELLS_TLS_CERT
   std::optional<std::string> tls_key;           // CELLS_TLS_KEY
   std::string log_level = "info";               // CELLS_LOG_LEVEL

@@ -8,17 +8,40 @@
 
 namespace cells::store {
 
-Database::Database(Backend backend, std::size_t pool_size)
-    : backend_(backend), pool_(std::make_unique<soci::connection_pool>(pool_size)) {}
+Database::Database(Backend backend, std::string url, std::size_t pool_size)
+    : backend_(backend), url_(std::move(url)), pool_size_(pool_size),
+      pool_(std::make_unique<soci::connection_pool>(pool_size)) {}
 
 Database::~Database() = default;
 
 Error Database::failure(const std::exception& e) {
   spdlog::error("database error: {}", e.what());
-  return err("unavailable", "the database is not available");
+  return unavailable();
 }
 
-void Database::begin(soci::session& sql) {
+Error Database::unavailable() { return err("unavailable", "the database is not available"); }
+
+// PQstatus only (no round trip): a connection that died while idle is noticed by the first
+// statement, which fails, and run() then retries on a reconnected session.
+bool Database::connected(soci::session& sql) const {
+  if (backend_ == Backend::sqlite) return true;
+  auto* backend = static_cast<soci::postgresql_session_backend*>(sql.get_backend());
+  return backend && backend->conn_ && PQstatus(backend->conn_) == CONNECTION_OK;
+}
+
+bool Database::ensure_connected(soci::session& sql) const {
+  if (connected(sql)) return true;
+  try {
+    sql.reconnect();
+    spdlog::warn("database connection re-established");
+    return true;
+  } catch (const std::exception& e) {
+    spdlog::error("database reconnect failed: {}", e.what());
+    return false;
+  }
+}
+
+void Database::begin(soci::session& sql) const {
   if (backend_ == Backend::sqlite)
     sql << "BEGIN IMMEDIATE";
   else
@@ -48,7 +71,7 @@ Result<std::shared_ptr<Database>> Database::open(const std::string& url, std::si
   } else {
     return err("config", "database URL must start with sqlite: or postgres://");
   }
-  std::shared_ptr<Database> db(new Database(backend, pool_size));
+  std::shared_ptr<Database> db(new Database(backend, url, pool_size));
   try {
     for (std::size_t i = 0; i < pool_size; ++i) {
       auto& s = db->pool_->at(i);

@@ -73,27 +73,48 @@ const std::vector<std::vector<const char*>> kMigrations = {
 
 std::size_t migration_count() { return kMigrations.size(); }
 
-Status migrate(Database& db) {
-  auto created = db.run([](soci::session& sql) -> Status {
-    sql << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)";
-    return ok();
-  });
-  if (!created) return created;
+namespace {
+// Applies the missing migrations on one session, each in its own transaction.
+Status apply_pending(Database& db, soci::session& sql) {
+  sql << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)";
   for (std::size_t i = 0; i < kMigrations.size(); ++i) {
     int version = static_cast<int>(i + 1);
-    auto st = db.write([&](soci::session& sql) -> Status {
-      int applied = 0;
-      sql << "SELECT COUNT(*) FROM schema_migrations WHERE version = :v", soci::use(version), soci::into(applied);
-      if (applied) return ok();
-      for (const char* stmt : kMigrations[i]) sql << stmt;
-      long long now = now_seconds();
-      sql << "INSERT INTO schema_migrations (version, applied_at) VALUES (:v, :t)", soci::use(version), soci::use(now);
-      spdlog::info("database migrated to version={}", version);
-      return ok();
-    });
-    if (!st) return st;
+    db.begin(sql);
+    int applied = 0;
+    sql << "SELECT COUNT(*) FROM schema_migrations WHERE version = :v", soci::use(version), soci::into(applied);
+    if (applied) {
+      sql.commit();
+      continue;
+    }
+    for (const char* stmt : kMigrations[i]) sql << stmt;
+    long long now = now_seconds();
+    sql << "INSERT INTO schema_migrations (version, applied_at) VALUES (:v, :t)", soci::use(version), soci::use(now);
+    sql.commit();
+    spdlog::info("database migrated to version={}", version);
   }
   return ok();
+}
+
+// Any constant will do, as long as every node uses the same one.
+constexpr long long kMigrationLock = 0x63656c6c73;  // "cells"
+}  // namespace
+
+Status migrate(Database& db) {
+  return db.run([&](soci::session& sql) -> Status {
+    // SQLite: BEGIN IMMEDIATE per migration already serializes processes. PostgreSQL: nodes that
+    // start together queue on an advisory lock, so each migration is applied exactly once.
+    bool pg = db.backend() == Backend::postgresql;
+    if (pg) sql << "SELECT pg_advisory_lock(:k)", soci::use(kMigrationLock);
+    try {
+      auto st = apply_pending(db, sql);
+      if (pg) sql << "SELECT pg_advisory_unlock(:k)", soci::use(kMigrationLock);
+      return st;
+    } catch (...) {
+      try { sql.rollback(); } catch (...) {}
+      if (pg) try { sql << "SELECT pg_advisory_unlock(:k)", soci::use(kMigrationLock); } catch (...) {}
+      throw;
+    }
+  });
 }
 
 }  // namespace cells::store

@@ -1,4 +1,5 @@
-"""Starts real `cells` processes on real SQLite files in temporary folders."""
+"""Starts real `cells` processes in temporary folders, on real SQLite files or, when
+CELLS_TEST_BACKEND=postgres, on a fresh database of the PostgreSQL server at CELLS_TEST_PG."""
 import os
 import shutil
 import signal
@@ -6,12 +7,26 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.parse
+import uuid
 
 import pytest
 import requests
 
 BIN = os.environ.get("CELLS_BIN") or os.path.join(os.path.dirname(__file__), "../../build/cells")
 ADMIN_PASSWORD = "admin-password-for-tests"
+BACKEND = os.environ.get("CELLS_TEST_BACKEND", "sqlite")
+PG_URL = os.environ.get("CELLS_TEST_PG", "")
+_databases = {}  # data folder -> database URL, so a restarted process finds its data
+
+
+def pg_database(base_url=None):
+    """Creates an empty database on the PostgreSQL server of base_url; returns its URL."""
+    base_url = base_url or PG_URL
+    assert base_url, "CELLS_TEST_PG is not set (ctest sets it; see scripts/pg-test.sh)"
+    name = "it_" + uuid.uuid4().hex[:16]
+    subprocess.run(["psql", base_url, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    return urllib.parse.urlunsplit(urllib.parse.urlsplit(base_url)._replace(path="/" + name))
 
 
 def free_port():
@@ -30,6 +45,12 @@ class Cells:
         self.issuer = self.url + "/oidc"
         self.env = dict(os.environ, CELLS_ADMIN_PASSWORD=ADMIN_PASSWORD, **(env or {}))
         self.extra_args = list(extra_args)
+        if BACKEND == "postgres" and not any(a.startswith("--db") for a in self.extra_args):
+            self.db = _databases.setdefault(os.path.abspath(self.data), None) or pg_database()
+            _databases[os.path.abspath(self.data)] = self.db
+            self.extra_args += ["--db", self.db]
+        else:
+            self.db = "sqlite:" + os.path.join(self.data, "cells.db")
         self.proc = None
         self.log_path = os.path.join(os.path.dirname(os.path.abspath(self.data)), os.path.basename(self.data) + ".log")
 

@@ -1,5 +1,6 @@
-// The OAuth stores on a real SQLite file: single-use codes, refresh rotation with grace and
-// family revocation, revocation lookups.
+// The OAuth stores on real SQLite files and a real PostgreSQL server: single-use codes, refresh
+// rotation with grace and family revocation, revocation lookups, and the same races between two
+// connection pools (two nodes) on one database.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -10,26 +11,16 @@
 #include "store/database.h"
 #include "store/migrations.h"
 #include "store/sql/sql_oauth.h"
+#include "support/test_database.h"
 
 using namespace cells::store;
 
 namespace {
-struct TempDb {
-  std::string path;
-  std::shared_ptr<Database> db;
-  TempDb() {
-    path = std::filesystem::temp_directory_path() / ("cells-store-" + std::to_string(::getpid()) + "-" +
-                                                      std::to_string(counter++) + ".db");
-    auto opened = Database::open("sqlite:" + path, 4);
-    if (!opened) throw std::runtime_error(opened.error().message);
-    db = *opened;
-  }
-  ~TempDb() {
-    db.reset();
-    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
-  }
-  static inline int counter = 0;
-};
+using cells::testing::BackendTest;
+class CodeStoreOn : public BackendTest {};
+class RefreshTokenStoreOn : public BackendTest {};
+class RevocationStoreOn : public BackendTest {};
+class DatabaseOn : public BackendTest {};
 
 AuthorizationCode code(const std::string& hash, std::int64_t expires) {
   return {hash, "grant-1", "client", "user", "http://localhost:3636", "openid", "", "", "sid", 1, expires};
@@ -40,9 +31,8 @@ RefreshToken token(const std::string& hash, const std::string& grant) {
 }
 }  // namespace
 
-TEST(CodeStore, RedeemsOnceThenReportsReplay) {
-  TempDb t;
-  SqlCodeStore codes(t.db);
+TEST_P(CodeStoreOn, RedeemsOnceThenReportsReplay) {
+  SqlCodeStore codes(db());
   ASSERT_TRUE(codes.save(code("h1", 1000)));
   auto first = codes.redeem("h1", 500);
   ASSERT_TRUE(first);
@@ -56,9 +46,8 @@ TEST(CodeStore, RedeemsOnceThenReportsReplay) {
   EXPECT_EQ(codes.redeem("h2", 1000)->outcome, Redemption::expired);
 }
 
-TEST(CodeStore, ConcurrentRedemptionHasExactlyOneWinner) {
-  TempDb t;
-  SqlCodeStore codes(t.db);
+TEST_P(CodeStoreOn, ConcurrentRedemptionHasExactlyOneWinner) {
+  SqlCodeStore codes(db());
   for (int round = 0; round < 20; ++round) {
     std::string h = "race-" + std::to_string(round);
     ASSERT_TRUE(codes.save(code(h, 1000)));
@@ -74,10 +63,9 @@ TEST(CodeStore, ConcurrentRedemptionHasExactlyOneWinner) {
   }
 }
 
-TEST(RefreshTokenStore, RotatesWithGraceThenRevokesFamily) {
-  TempDb t;
-  SqlRefreshTokenStore tokens(t.db);
-  SqlRevocationStore revocations(t.db);
+TEST_P(RefreshTokenStoreOn, RotatesWithGraceThenRevokesFamily) {
+  SqlRefreshTokenStore tokens(db());
+  SqlRevocationStore revocations(db());
   ASSERT_TRUE(tokens.save(token("r1", "fam")));
   auto a = tokens.rotate("r1", token("r2", ""), 1000, 10);
   ASSERT_TRUE(a);
@@ -95,9 +83,8 @@ TEST(RefreshTokenStore, RotatesWithGraceThenRevokesFamily) {
   EXPECT_FALSE(*revocations.is_revoked("any-jti", "other"));
 }
 
-TEST(RefreshTokenStore, ExpiredAndUnknown) {
-  TempDb t;
-  SqlRefreshTokenStore tokens(t.db);
+TEST_P(RefreshTokenStoreOn, ExpiredAndUnknown) {
+  SqlRefreshTokenStore tokens(db());
   auto rt = token("old", "f");
   rt.expires_at = 50;
   ASSERT_TRUE(tokens.save(rt));
@@ -105,9 +92,8 @@ TEST(RefreshTokenStore, ExpiredAndUnknown) {
   EXPECT_EQ(tokens.rotate("missing", token("n2", ""), 100, 10)->outcome, Rotation::unknown);
 }
 
-TEST(RevocationStore, TokensAndPurge) {
-  TempDb t;
-  SqlRevocationStore r(t.db);
+TEST_P(RevocationStoreOn, TokensAndPurge) {
+  SqlRevocationStore r(db());
   ASSERT_TRUE(r.revoke_token("j1", 100));
   ASSERT_TRUE(r.revoke_token("j1", 100)) << "idempotent";
   EXPECT_TRUE(*r.is_revoked("j1", ""));
@@ -115,14 +101,83 @@ TEST(RevocationStore, TokensAndPurge) {
   EXPECT_FALSE(*r.is_revoked("j1", ""));
 }
 
-TEST(Database, MigrationsAreIdempotentAcrossOpens) {
-  TempDb t;
-  auto again = Database::open("sqlite:" + t.path, 1);
-  ASSERT_TRUE(again);
-  int versions = (*again)->run([](soci::session& sql) -> cells::Result<int> {
+TEST_P(DatabaseOn, MigrationsAreIdempotentAcrossOpens) {
+  auto again = database().open_again(1);
+  int versions = again->run([](soci::session& sql) -> cells::Result<int> {
     int n = 0;
     sql << "SELECT COUNT(*) FROM schema_migrations", soci::into(n);
     return n;
   }).value();
   EXPECT_EQ(versions, static_cast<int>(migration_count())) << "each migration recorded once";
 }
+
+// The same code presented to two nodes at the same moment: exactly one redemption wins.
+TEST_P(CodeStoreOn, RedemptionAcrossTwoNodesHasExactlyOneWinner) {
+  SqlCodeStore node_a(db()), node_b(database().open_again());
+  for (int round = 0; round < 50; ++round) {
+    std::string h = "two-nodes-" + std::to_string(round);
+    ASSERT_TRUE(node_a.save(code(h, 1000)));
+    std::atomic<int> winners{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; ++i)
+      threads.emplace_back([&, i] {
+        auto r = (i % 2 ? node_b : node_a).redeem(h, 10);
+        if (r && r->outcome == Redemption::redeemed) ++winners;
+      });
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(winners.load(), 1) << h;
+  }
+}
+
+// One refresh token presented to two nodes at once, after its grace period: whatever the
+// interleaving, no successor survives the family revocation. Within grace, successors are
+// siblings of one family (one grant id), never a second family.
+TEST_P(RefreshTokenStoreOn, RotationAcrossTwoNodesNeverForks) {
+  SqlRefreshTokenStore node_a(db());
+  auto other = database().open_again();
+  SqlRefreshTokenStore node_b(other);
+  SqlRevocationStore revocations(db());
+  for (int round = 0; round < 30; ++round) {
+    std::string fam = "fam-" + std::to_string(round), first = "rt-" + std::to_string(round);
+    ASSERT_TRUE(node_a.save(token(first, fam)));
+    ASSERT_TRUE(node_a.rotate(first, token(first + "-s0", ""), 1000, 10));
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; ++i)
+      threads.emplace_back([&, i] {
+        (void)(i % 2 ? node_b : node_a).rotate(first, token(first + "-r" + std::to_string(i), ""), 1020, 10);
+      });
+    for (auto& th : threads) th.join();
+    EXPECT_TRUE(*revocations.is_revoked("", fam));
+    for (int i = 0; i < 4; ++i)
+      EXPECT_FALSE(node_a.find(first + "-r" + std::to_string(i), 1020)->has_value()) << "a fork survived";
+    EXPECT_FALSE(node_a.find(first + "-s0", 1020)->has_value());
+  }
+}
+
+// Logout or revocation on one node while another rotates the same family: whichever commits
+// first, nothing of the family stays usable.
+TEST_P(RefreshTokenStoreOn, RevocationRacingRotationLeavesNothingUsable) {
+  SqlRefreshTokenStore node_a(db());
+  auto other = database().open_again();
+  SqlRevocationStore node_b(other);
+  for (int round = 0; round < 30; ++round) {
+    std::string fam = "race-fam-" + std::to_string(round), first = "race-rt-" + std::to_string(round);
+    ASSERT_TRUE(node_a.save(token(first, fam)));
+    std::thread rotate([&] { (void)node_a.rotate(first, token(first + "-next", ""), 1000, 10); });
+    std::thread revoke([&] { (void)node_b.revoke_grant(fam, 1000, 100000); });
+    rotate.join();
+    revoke.join();
+    EXPECT_FALSE(node_a.find(first + "-next", 1001)->has_value()) << round;
+    EXPECT_NE(node_a.rotate(first + "-next", token(first + "-after", ""), 1001, 10)->outcome, Rotation::rotated);
+    EXPECT_NE(node_a.rotate(first, token(first + "-again", ""), 1001, 10)->outcome, Rotation::rotated);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CodeStoreOn, ::testing::ValuesIn(cells::testing::kBackends),
+                         cells::testing::backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, RefreshTokenStoreOn, ::testing::ValuesIn(cells::testing::kBackends),
+                         cells::testing::backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, RevocationStoreOn, ::testing::ValuesIn(cells::testing::kBackends),
+                         cells::testing::backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, DatabaseOn, ::testing::ValuesIn(cells::testing::kBackends),
+                         cells::testing::backend_name);

@@ -41,10 +41,16 @@ Result<RotatedToken> SqlRefreshTokenStore::rotate(const std::string& token_hash,
   return db_->write([&](soci::session& sql) -> Result<RotatedToken> {
     RotatedToken out;
     soci::row r;
-    sql << std::string("SELECT ") + kColumns + " FROM refresh_tokens WHERE token_hash = :h", soci::use(token_hash),
-        soci::into(r);
+    // The row lock serializes nodes rotating the same token; the revoked_grants check (made
+    // after taking it) catches a family revoked by a transaction that committed meanwhile.
+    sql << std::string("SELECT ") + kColumns + " FROM refresh_tokens WHERE token_hash = :h" + db_->for_update(),
+        soci::use(token_hash), soci::into(r);
     if (!sql.got_data()) return out;
     out.old_token = from_row(r);
+    int revoked = 0;
+    sql << "SELECT COUNT(*) FROM revoked_grants WHERE grant_id = :g", soci::use(out.old_token.grant_id),
+        soci::into(revoked);
+    if (revoked) return out;
     long long used_at = r.get<long long>(9);
     if (out.old_token.expires_at <= now) {
       out.outcome = Rotation::expired;
@@ -68,7 +74,8 @@ Result<std::optional<RefreshToken>> SqlRefreshTokenStore::find(const std::string
   return db_->run([&](soci::session& sql) -> Result<std::optional<RefreshToken>> {
     soci::row r;
     long long n = now;
-    sql << std::string("SELECT ") + kColumns + " FROM refresh_tokens WHERE token_hash = :h AND expires_at > :n",
+    sql << std::string("SELECT ") + kColumns + " FROM refresh_tokens WHERE token_hash = :h AND expires_at > :n"
+               " AND NOT EXISTS (SELECT 1 FROM revoked_grants g WHERE g.grant_id = refresh_tokens.grant_id)",
         soci::use(token_hash), soci::use(n), soci::into(r);
     if (!sql.got_data()) return std::optional<RefreshToken>();
     return std::optional<RefreshToken>(from_row(r));
