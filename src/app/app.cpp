@@ -28,8 +28,11 @@
 #include "oidc/clients/registry.h"
 #include "oidc/endpoints.h"
 #include "oidc/keys.h"
+#include "store/change_feed.h"
 #include "store/database.h"
 #include "store/sql/sql_clients.h"
+#include "store/sql/sql_dav_locks.h"
+#include "store/sql/sql_login_failures.h"
 #include "store/sql/sql_nodes.h"
 #include "store/sql/sql_personal_tokens.h"
 #include "tokens/pat_service.h"
@@ -59,6 +62,7 @@ Status bootstrap_admin(store::UserStore& users, identity::Accounts& accounts) {
   const char* env = std::getenv("CELLS_ADMIN_PASSWORD");
   std::string password = env && *env ? env : crypto::random_token(18);
   auto admin = accounts.create({"admin", password, "", "Administrator", true});
+  if (!admin && admin.error().code == "conflict") return ok();  // another node, starting with us, made it
   if (!admin) return err("bootstrap", "cannot create the admin user: " + admin.error().message);
   if (!(env && *env))
     std::cout << "Created user 'admin' with password: " << password << "\n(shown once; change it with `cells admin user set-password -u admin --password-stdin`)" << std::endl;
@@ -80,13 +84,15 @@ int run_server(const Config& config) {
   auto db = store::Database::open(config.db);
   if (!db) return fail(db.error());
 
+  store::ChangeFeed feed(*db);
   store::SqlUserStore users(*db);
-  identity::Lockout lockout;
+  store::SqlLoginFailureStore login_failures(*db);
+  identity::Lockout lockout(login_failures);
   identity::Accounts accounts(users, lockout);
   if (auto st = bootstrap_admin(users, accounts); !st) return fail(st.error());
 
   store::SqlSigningKeyStore key_store(*db);
-  oidc::KeyRing keys(key_store);
+  oidc::KeyRing keys(key_store, &feed);
   if (auto st = keys.load(); !st) return fail(st.error());
   store::SqlClientStore client_store(*db);
   oidc::ClientRegistry clients(client_store, oidc::default_clients(config.site_url));
@@ -103,10 +109,12 @@ int run_server(const Config& config) {
   store::SqlWorkspaceStore workspaces(*db);
   files::FileTree tree(nodes, workspaces, blobs);
   store::SqlPersonalTokenStore pat_store(*db);
-  tokens::PatService pats(pat_store, users, config.pat_max_lifetime_seconds);
+  tokens::PatService pats(pat_store, users, config.pat_max_lifetime_seconds, &feed);
   provider.personal_tokens = &pats;
+  auto listening = feed.start();
   auth::Authenticator authenticator(provider, pats);
-  files::LockManager locks;
+  store::SqlDavLockStore lock_store(*db);
+  files::LockManager locks(lock_store);
   files::RestApi rest{authenticator, tree, locks};
 
   http::Router router;
@@ -133,6 +141,7 @@ int run_server(const Config& config) {
       [&] { (void)revocations.purge_expired(now_seconds()); },
       [&] { (void)sessions.purge_expired(now_seconds()); },
       [&] { (void)pat_store.purge_expired(now_seconds()); },
+      [&] { (void)lockout.purge(now_seconds()); },
   });
   // Sliding-window expiries reach the database once a second, not once per request.
   Janitor pat_flusher(std::chrono::seconds(1), {[&] { (void)pats.flush(); }});

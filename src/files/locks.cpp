@@ -13,66 +13,72 @@ bool path_within(const std::string& path, const std::string& ancestor) {
 
 namespace {
 bool covers(const Lock& l, const std::string& path) { return l.path == path || (l.deep && path_within(path, l.path)); }
-}  // namespace
 
-void LockManager::expire(std::int64_t now) {
-  for (auto it = by_token_.begin(); it != by_token_.end();)
-    it = it->second.expires_at <= now ? by_token_.erase(it) : std::next(it);
+std::vector<Lock>::iterator find_token(std::vector<Lock>& locks, const std::string& token) {
+  return std::find_if(locks.begin(), locks.end(), [&](const Lock& l) { return l.token == token; });
 }
+}  // namespace
 
 Result<Lock> LockManager::lock(const std::string& path, bool exclusive, bool deep, std::string owner_xml,
                                std::int64_t timeout) {
-  std::lock_guard g(mu_);
   auto now = now_seconds();
-  expire(now);
-  for (const auto& [_, l] : by_token_) {
-    bool overlaps = covers(l, path) || (deep && path_within(l.path, path));
-    if (overlaps && (exclusive || l.exclusive)) return err("locked", "the resource is locked");
-  }
   timeout = std::clamp<std::int64_t>(timeout, 1, kMaxTimeout);
-  Lock l{"opaquelocktoken:" + new_uuid(), path, exclusive, deep, std::move(owner_xml), timeout, now + timeout};
-  by_token_[l.token] = l;
-  return l;
+  Lock fresh{"opaquelocktoken:" + new_uuid(), path, exclusive, deep, std::move(owner_xml), timeout, now + timeout};
+  auto st = store_.update(now, [&](std::vector<Lock>& locks) -> Status {
+    for (const auto& l : locks) {
+      bool overlaps = covers(l, path) || (deep && path_within(l.path, path));
+      if (overlaps && (exclusive || l.exclusive)) return err("locked", "the resource is locked");
+    }
+    locks.push_back(fresh);
+    return ok();
+  });
+  if (!st) return st.error();
+  return fresh;
 }
 
 Result<Lock> LockManager::refresh(const std::string& path, const std::string& token, std::int64_t timeout) {
-  std::lock_guard g(mu_);
   auto now = now_seconds();
-  expire(now);
-  auto it = by_token_.find(token);
-  if (it == by_token_.end() || !covers(it->second, path)) return err("precondition", "no such lock on this resource");
-  it->second.timeout = std::clamp<std::int64_t>(timeout, 1, kMaxTimeout);
-  it->second.expires_at = now + it->second.timeout;
-  return it->second;
+  Lock refreshed;
+  auto st = store_.update(now, [&](std::vector<Lock>& locks) -> Status {
+    auto it = find_token(locks, token);
+    if (it == locks.end() || !covers(*it, path)) return err("precondition", "no such lock on this resource");
+    it->timeout = std::clamp<std::int64_t>(timeout, 1, kMaxTimeout);
+    it->expires_at = now + it->timeout;
+    refreshed = *it;
+    return ok();
+  });
+  if (!st) return st.error();
+  return refreshed;
 }
 
 Status LockManager::unlock(const std::string& path, const std::string& token) {
-  std::lock_guard g(mu_);
-  auto it = by_token_.find(token);
-  if (it == by_token_.end() || !covers(it->second, path)) return err("conflict", "the lock token does not apply here");
-  by_token_.erase(it);
-  return ok();
+  return store_.update(now_seconds(), [&](std::vector<Lock>& locks) -> Status {
+    auto it = find_token(locks, token);
+    if (it == locks.end() || !covers(*it, path)) return err("conflict", "the lock token does not apply here");
+    locks.erase(it);
+    return ok();
+  });
 }
 
-std::vector<Lock> LockManager::covering(const std::string& path, bool descendants) {
-  std::lock_guard g(mu_);
-  expire(now_seconds());
-  std::vector<Lock> out;
-  for (const auto& [_, l] : by_token_)
-    if (covers(l, path) || (descendants && path_within(l.path, path))) out.push_back(l);
-  return out;
+Result<std::vector<Lock>> LockManager::covering(const std::string& path, bool descendants) {
+  auto locks = store_.active(now_seconds());
+  if (!locks) return locks;
+  std::erase_if(*locks, [&](const Lock& l) { return !(covers(l, path) || (descendants && path_within(l.path, path))); });
+  return locks;
 }
 
-bool LockManager::token_covers(const std::string& token, const std::string& path) {
-  std::lock_guard g(mu_);
-  auto it = by_token_.find(token);
-  return it != by_token_.end() && it->second.expires_at > now_seconds() && covers(it->second, path);
+Result<bool> LockManager::token_covers(const std::string& token, const std::string& path) {
+  auto locks = store_.active(now_seconds());
+  if (!locks) return locks.error();
+  auto it = find_token(*locks, token);
+  return it != locks->end() && covers(*it, path);
 }
 
-void LockManager::release_tree(const std::string& path) {
-  std::lock_guard g(mu_);
-  for (auto it = by_token_.begin(); it != by_token_.end();)
-    it = path_within(it->second.path, path) ? by_token_.erase(it) : std::next(it);
+Status LockManager::release_tree(const std::string& path) {
+  return store_.update(now_seconds(), [&](std::vector<Lock>& locks) -> Status {
+    std::erase_if(locks, [&](const Lock& l) { return path_within(l.path, path); });
+    return ok();
+  });
 }
 
 }  // namespace cells::files

@@ -121,8 +121,10 @@ std::string propstat_block(const Props& props, bool names_only, const char* stat
 Result<std::string> response_for(RestApi& api, const store::Node& n, const std::string& path, bool is_root,
                                  const PropfindRequest& want) {
   Props all = live_props(n, is_root);
+  auto locks = api.locks.covering(path, false);
+  if (!locks) return locks.error();
   std::string discovery;
-  for (const auto& l : api.locks.covering(path, false)) discovery += active_lock(l);
+  for (const auto& l : *locks) discovery += active_lock(l);
   all.push_back({{"DAV:", "lockdiscovery"}, discovery});
   all.push_back({{"DAV:", "supportedlock"}, kSupportedLock});
   auto dead = api.tree.properties(Located{{n}});
@@ -171,7 +173,9 @@ Result<std::set<std::string>> check_if(RestApi& api, const auth::Principal& who,
       bool match;
       if (c.is_token) {
         tokens.insert(c.value);
-        match = api.locks.token_covers(c.value, resource.text());
+        auto covered = api.locks.token_covers(c.value, resource.text());
+        if (!covered) return covered.error();
+        match = *covered;
       } else {
         auto at = api.tree.stat(who, resource);
         match = at && c.value == "\"" + at->node().etag + "\"";
@@ -188,13 +192,16 @@ Result<std::set<std::string>> check_if(RestApi& api, const auth::Principal& who,
 // `membership`: the request adds or removes a member of the parent collection.
 Status check_locks(RestApi& api, const TreePath& path, const std::set<std::string>& tokens, bool membership) {
   auto locks = api.locks.covering(path.text(), true);
+  if (!locks) return locks.error();
   if (membership && !path.is_root()) {
     TreePath parent = path;
     parent.segments.pop_back();
-    for (auto& l : api.locks.covering(parent.text(), false))
-      if (l.path == parent.text()) locks.push_back(l);  // deep ones are already in `locks`
+    auto above = api.locks.covering(parent.text(), false);
+    if (!above) return above.error();
+    for (auto& l : *above)
+      if (l.path == parent.text()) locks->push_back(l);  // deep ones are already in `locks`
   }
-  for (const auto& l : locks)
+  for (const auto& l : *locks)
     if (!tokens.count(l.token)) return err("locked", "the resource is locked");
   return ok();
 }
@@ -322,7 +329,7 @@ http::Response remove(RestApi& api, http::Request& req) {
   return with_path(api, req, [&](const auth::Principal& who, const TreePath& path) {
     if (auto allowed = may_modify(api, who, req, path, true); !allowed) return dav_error(allowed.error());
     if (auto st = api.tree.remove(who, path); !st) return dav_error(st.error());
-    api.locks.release_tree(path.text());
+    (void)api.locks.release_tree(path.text());  // the node is gone; a stale lock only expires later
     return http::Response::empty(204);
   });
 }
@@ -353,8 +360,8 @@ http::Response transfer(RestApi& api, http::Request& req) {
     auto existed = api.tree.stat(who, *to).ok();
     auto done = (api.tree.*Op)(who, from, *to, overwrite);
     if (!done) return dav_error(done.error());
-    if (Moves) api.locks.release_tree(from.text());
-    if (existed) api.locks.release_tree(to->text());
+    if (Moves) (void)api.locks.release_tree(from.text());
+    if (existed) (void)api.locks.release_tree(to->text());
     return http::Response::empty(existed ? 204 : 201);
   });
 }

@@ -70,24 +70,25 @@ Status Accounts::remove(const std::string& login) {
 Status Accounts::unlock(const std::string& login) {
   auto user = find(login);
   if (!user) return user.error();
-  lockout_.unlock(store::login_key(login));
-  return ok();
+  return lockout_.unlock(store::login_key(login));
 }
 
 Result<store::User> Accounts::authenticate(const std::string& login, const std::string& password,
                                            const std::string& address) {
   auto key = store::login_key(login);
   auto now = now_seconds();
-  if (auto wait = lockout_.wait_seconds(key, address, now); wait > 0)
-    return err("locked", "too many failed attempts; try again in " + std::to_string(wait) + " seconds");
+  auto wait = lockout_.wait_seconds(key, address, now);
+  if (!wait) return wait.error();
+  if (*wait > 0)
+    return err("locked", "too many failed attempts; try again in " + std::to_string(*wait) + " seconds");
   auto found = login.size() <= 128 ? users_.find_by_login(login) : Result<std::optional<store::User>>(std::nullopt);
   if (!found) return found.error();
   if (found->has_value() && verify_password(password, (*found)->password_hash)) {
-    lockout_.record_success(key);
+    if (auto st = lockout_.record_success(key); !st) return st.error();
     return std::move(**found);
   }
   if (!found->has_value()) burn_password_time(password);
-  lockout_.record_failure(key, address, now);
+  if (auto st = lockout_.record_failure(key, address, now); !st) return st.error();
   return err("invalid_credentials", "wrong login or password");
 }
 

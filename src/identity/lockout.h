@@ -2,12 +2,13 @@
 // address. After kFreeFailures an account must wait a growing delay (1 s, 2 s, 4 s ... capped)
 // between attempts; after kLockFailures it is locked for kLockSeconds. An address is locked
 // after kAddressLockFailures. A success clears the account's count; `unlock` clears it too.
-// In memory, per process (to be shared through the database for several nodes).
+// The counts live in the database, so they add up across every node.
 #pragma once
 #include <cstdint>
-#include <map>
-#include <mutex>
 #include <string>
+
+#include "core/result.h"
+#include "store/login_failures.h"
 
 namespace cells::identity {
 
@@ -18,21 +19,18 @@ class Lockout {
   static constexpr int kAddressLockFailures = 50;
   static constexpr std::int64_t kLockSeconds = 15 * 60;
 
+  explicit Lockout(store::LoginFailureStore& store) : store_(store) {}
+
   // Seconds until the next attempt is allowed for this account/address (0: go ahead).
-  std::int64_t wait_seconds(const std::string& account, const std::string& address, std::int64_t now);
-  void record_failure(const std::string& account, const std::string& address, std::int64_t now);
-  void record_success(const std::string& account);
-  void unlock(const std::string& account);
+  Result<std::int64_t> wait_seconds(const std::string& account, const std::string& address, std::int64_t now);
+  Status record_failure(const std::string& account, const std::string& address, std::int64_t now);
+  Status record_success(const std::string& account) { return unlock(account); }
+  Status unlock(const std::string& account);
+  // Forgets counts older than a day that no longer block (the janitor calls it).
+  Status purge(std::int64_t now) { return store_.purge(now - 24 * 3600); }
 
  private:
-  struct Entry {
-    int failures = 0;
-    std::int64_t blocked_until = 0;
-  };
-  void fail(Entry& e, int free, int lock, std::int64_t now);
-  std::mutex mu_;
-  std::map<std::string, Entry> accounts_;
-  std::map<std::string, Entry> addresses_;
+  store::LoginFailureStore& store_;
 };
 
 }  // namespace cells::identity

@@ -17,6 +17,23 @@ const crypto::SigningKey* KeyRing::Snapshot::find(std::string_view kid) const {
   return it == by_kid.end() ? nullptr : &it->second;
 }
 
+KeyRing::KeyRing(store::SigningKeyStore& store, store::ChangeFeed* feed) : store_(store), feed_(feed) {
+  if (feed_)
+    feed_->subscribe(std::string(kTopic), [this](std::string_view) {
+      if (auto st = reload(); !st) spdlog::error("signing keys not reloaded: {}", st.error().message);
+    });
+}
+
+std::shared_ptr<const KeyRing::Snapshot> KeyRing::refreshed_for(std::string_view kid) {
+  auto snap = snapshot();
+  if (snap->find(kid)) return snap;
+  auto now = now_millis();
+  auto last = last_reload_ms_.load();
+  if (now - last < 1000 || !last_reload_ms_.compare_exchange_strong(last, now)) return snap;
+  (void)reload();
+  return snapshot();
+}
+
 std::shared_ptr<const KeyRing::Snapshot> KeyRing::snapshot() const {
   std::lock_guard lock(mu_);
   return current_;
@@ -56,7 +73,9 @@ Status KeyRing::add_fresh_keys(bool all) {
   if (fresh.empty()) return ok();
   if (auto st = store_.replace_active(fresh, now_seconds()); !st) return st;
   spdlog::info("signing keys created count={}", fresh.size());
-  return reload();
+  if (auto st = reload(); !st) return st;
+  if (feed_) feed_->publish(kTopic, "rotated");  // other nodes reload (this one again, harmlessly)
+  return ok();
 }
 
 Status KeyRing::load() {

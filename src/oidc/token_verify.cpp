@@ -21,7 +21,14 @@ std::int64_t number(const json::object& o, const char* key) {
 
 Result<crypto::VerifiedJwt> verify_ours(Provider& p, std::string_view jwt) {
   auto keys = p.keys.snapshot();
-  auto verified = crypto::verify_jwt(jwt, [&](std::string_view kid) { return keys->find(kid); });
+  auto verified = crypto::verify_jwt(jwt, [&](std::string_view kid) {
+    auto* key = keys->find(kid);
+    if (!key) {  // perhaps rotated on another node a moment ago
+      keys = p.keys.refreshed_for(kid);
+      key = keys->find(kid);
+    }
+    return key;
+  });
   if (!verified) return err("invalid_token", "token signature is not valid");
   if (text(verified->payload, "iss") != p.issuer()) return err("invalid_token", "token was issued by someone else");
   return verified;

@@ -3,6 +3,7 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 
 #include "store/migrations.h"
 
@@ -14,7 +15,13 @@ Database::Database(Backend backend, std::string url, std::size_t pool_size)
 
 Database::~Database() = default;
 
+// A unique-key violation means another request (or node) got there first: "conflict", a 4xx
+// for callers. Anything else is the database being unwell: "unavailable", a 503.
 Error Database::failure(const std::exception& e) {
+  auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e);
+  auto* lite = dynamic_cast<const soci::sqlite3_soci_error*>(&e);
+  if ((pg && pg->sqlstate() == "23505") || (lite && (lite->result() & 0xff) == SQLITE_CONSTRAINT))
+    return err("conflict", "this already exists");
   spdlog::error("database error: {}", e.what());
   return unavailable();
 }
@@ -46,6 +53,10 @@ void Database::begin(soci::session& sql) const {
     sql << "BEGIN IMMEDIATE";
   else
     sql.begin();
+}
+
+void Database::serialize(soci::session& sql, long long key) const {
+  if (backend_ == Backend::postgresql) sql << "SELECT pg_advisory_xact_lock(:k)", soci::use(key);
 }
 
 namespace {
@@ -80,6 +91,7 @@ Result<std::shared_ptr<Database>> Database::open(const std::string& url, std::si
         prepare_sqlite(s);
       } else {
         s.open(soci::postgresql, connect);
+        s << "SET client_min_messages TO WARNING";  // no NOTICE chatter on stderr
       }
     }
   } catch (const std::exception& e) {

@@ -31,7 +31,8 @@ class Database {
   std::size_t pool_size() const { return pool_size_; }
 
   // Runs fn(soci::session&) on a pooled session. SOCI exceptions thrown by fn are turned into
-  // Error{"unavailable"} so that callers answer 503 instead of crashing.
+  // Error{"conflict"} for a unique-key violation (a concurrent insert won), else
+  // Error{"unavailable"}, so that callers answer 409 or 503 instead of crashing.
   template <typename F>
   auto run(F&& fn) -> decltype(fn(std::declval<soci::session&>())) {
     for (int attempt = 0;; ++attempt) {
@@ -72,6 +73,9 @@ class Database {
   // Appended to a SELECT inside write() to lock the rows it reads until commit: " FOR UPDATE"
   // on PostgreSQL; empty on SQLite, where BEGIN IMMEDIATE already serializes writers.
   const char* for_update() const { return backend_ == Backend::postgresql ? " FOR UPDATE" : ""; }
+  // Inside write(): waits until no other transaction on any node holds `key`, until commit
+  // (a PostgreSQL advisory lock; on SQLite BEGIN IMMEDIATE already serializes writers).
+  void serialize(soci::session& sql, long long key) const;
 
  private:
   Database(Backend backend, std::string url, std::size_t pool_size);

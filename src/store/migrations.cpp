@@ -67,6 +67,11 @@ const std::vector<std::vector<const char*>> kMigrations = {
         " scopes TEXT NOT NULL)",
         "CREATE INDEX personal_tokens_user ON personal_tokens (user_id)",
     },
+    // 6: WebDAV locks, shared by every node.
+    {
+        "CREATE TABLE dav_locks (token TEXT PRIMARY KEY, path TEXT NOT NULL, is_exclusive INTEGER NOT NULL,"
+        " is_deep INTEGER NOT NULL, owner_xml TEXT NOT NULL, timeout_seconds BIGINT NOT NULL, expires_at BIGINT NOT NULL)",
+    },
 };
 
 }  // namespace

@@ -48,35 +48,73 @@ Result<CreatedPat> PatService::create(const NewPat& in) {
   return out;
 }
 
+PatService::PatService(store::PersonalTokenStore& store, store::UserStore& users, std::int64_t max_lifetime_seconds,
+                       store::ChangeFeed* feed)
+    : store_(store), users_(users), max_lifetime_(max_lifetime_seconds), feed_(feed) {
+  if (feed_) feed_->subscribe(std::string(kTopic), [this](std::string_view key) { forget(key); });
+}
+
+void PatService::forget(std::string_view hash) {
+  std::lock_guard lock(mu_);
+  if (hash == store::ChangeFeed::kEverything) {
+    for (auto& [h, e] : cache_) e.stale = true;
+  } else if (auto it = cache_.find(std::string(hash)); it != cache_.end()) {
+    cache_.erase(it);
+  }
+}
+
 Status PatService::revoke(const std::string& id) {
   auto hash = store_.remove(id);
   if (!hash) return hash.error();
-  std::lock_guard lock(mu_);
-  cache_.erase(*hash);
+  if (feed_) feed_->publish(kTopic, *hash);
+  else forget(*hash);
   return ok();
 }
 
-Result<store::PersonalToken> PatService::use(const std::string& hash, std::int64_t now) {
-  std::optional<store::PersonalToken> loaded;
-  {
-    std::lock_guard lock(mu_);
-    if (auto it = cache_.find(hash); it != cache_.end()) loaded = it->second.record;
+std::optional<PatService::Entry> PatService::cached(const std::string& hash, std::int64_t now) {
+  std::lock_guard lock(mu_);
+  auto it = cache_.find(hash);
+  if (it == cache_.end()) return std::nullopt;
+  return it->second;
+}
+
+// Reloads a token from the database, keeping this node's unflushed slide: another node may have
+// slid it further (its flush lands within a second), or revoked it (the row is gone).
+Result<bool> PatService::reload(const std::string& hash) {
+  auto found = store_.find_by_hash(hash);
+  if (!found) return found.error();
+  std::lock_guard lock(mu_);
+  if (!found->has_value()) {
+    cache_.erase(hash);
+    return false;
   }
-  if (!loaded) {  // first use in this process: load outside the lock (two loaders are harmless)
-    auto found = store_.find_by_hash(hash);
-    if (!found) return found.error();
-    if (!found->has_value()) return err("invalid_credentials", "unknown or revoked token");
-    std::lock_guard lock(mu_);
-    if (cache_.size() >= kMaxCached)  // bound memory: forget clean entries, they reload on demand
-      std::erase_if(cache_, [](const auto& kv) { return !kv.second.dirty; });
-    cache_.try_emplace(hash, Entry{**found, false});
+  Entry fresh{std::move(**found), false, false};
+  if (auto it = cache_.find(hash); it != cache_.end() && it->second.dirty) {
+    const auto& mine = it->second;
+    fresh.record.expires_at = std::max(fresh.record.expires_at, mine.record.expires_at);
+    fresh.record.last_used_at = std::max(fresh.record.last_used_at, mine.record.last_used_at);
+    fresh.dirty = true;
+  }
+  if (cache_.size() >= kMaxCached)  // bound memory: forget clean entries, they reload on demand
+    std::erase_if(cache_, [](const auto& kv) { return !kv.second.dirty; });
+  cache_.insert_or_assign(hash, std::move(fresh));
+  return true;
+}
+
+Result<store::PersonalToken> PatService::use(const std::string& hash, std::int64_t now) {
+  auto mine = cached(hash, now);
+  bool trusted = mine && !mine->stale && mine->record.expires_at > now && (!feed_ || feed_->live());
+  if (!trusted) {
+    auto present = reload(hash);
+    if (!present) return present.error();
+    if (!*present) return err("invalid_credentials", "unknown or revoked token");
   }
   std::lock_guard lock(mu_);
   auto it = cache_.find(hash);
   if (it == cache_.end()) return err("invalid_credentials", "unknown or revoked token");
   auto& e = it->second;
   if (e.record.expires_at <= now) {
-    cache_.erase(it);
+    if (!e.dirty) cache_.erase(it);
     return err("invalid_credentials", "token expired");
   }
   if (e.record.window_seconds) {

@@ -6,8 +6,10 @@
 // flush() writes dirty expiries in one transaction (the server calls it every second and at
 // shutdown). A token is refused as soon as its in-memory expiry passes. If the process dies
 // before a flush, the stored expiry is the older, earlier one: a token may die up to a second
-// early, never live too long. Revocation evicts the cached entry at once; a password change
-// disables every token created before it. See docs/tokens.md.
+// early, never live too long. Revocation evicts the cached entry on every node (ChangeFeed);
+// an entry is re-read from the database when it seems expired (another node may have slid it)
+// and while the feed is down. A password change disables every token created before it (the
+// user is read on every use). See docs/tokens.md.
 #pragma once
 #include <cstdint>
 #include <mutex>
@@ -18,6 +20,7 @@
 
 #include "auth/authenticator.h"
 #include "core/result.h"
+#include "store/change_feed.h"
 #include "store/personal_tokens.h"
 #include "store/users.h"
 
@@ -43,8 +46,9 @@ struct CreatedPat {
 
 class PatService {
  public:
-  PatService(store::PersonalTokenStore& store, store::UserStore& users, std::int64_t max_lifetime_seconds)
-      : store_(store), users_(users), max_lifetime_(max_lifetime_seconds) {}
+  // `feed` (optional) carries revocations between nodes.
+  PatService(store::PersonalTokenStore& store, store::UserStore& users, std::int64_t max_lifetime_seconds,
+             store::ChangeFeed* feed = nullptr);
 
   // Error "invalid_input": neither -e nor -a, non-positive or beyond the server's maximum.
   Result<CreatedPat> create(const NewPat& request);
@@ -62,15 +66,21 @@ class PatService {
   static constexpr std::size_t kMaxCached = 100000;
 
  private:
+  static constexpr std::string_view kTopic = "pat";
   struct Entry {
     store::PersonalToken record;
-    bool dirty = false;
+    bool dirty = false;  // expiry slid here, not flushed yet
+    bool stale = false;  // the feed was down: re-read before trusting
   };
   Result<store::PersonalToken> use(const std::string& hash, std::int64_t now);
+  std::optional<Entry> cached(const std::string& hash, std::int64_t now);
+  Result<bool> reload(const std::string& hash);
+  void forget(std::string_view hash);
 
   store::PersonalTokenStore& store_;
   store::UserStore& users_;
   std::int64_t max_lifetime_;
+  store::ChangeFeed* feed_;
   std::mutex mu_;
   std::unordered_map<std::string, Entry> cache_;
 };
