@@ -228,6 +228,8 @@ struct Server::Impl {
         keep_alive = false;
       }
       int status = res.status;
+      // Every 503 (database unavailable, mostly) tells clients and balancers when to come back.
+      if (status == 503 && !res.header("Retry-After")) res.set("Retry-After", "5");
       beast::get_lowest_layer(stream).expires_never();
       auto wec = co_await write_response(stream, std::move(res), version, keep_alive, is_head);
       discard_spool(req);
