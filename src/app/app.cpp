@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "admin/channel.h"
 #include "admin/client_commands.h"
@@ -81,7 +82,9 @@ int run_server(const Config& config) {
   };
   ::umask(077);  // database, blobs and spool files are readable by the server's account only
   if (auto st = prepare_data_dir(config.data_dir); !st) return fail(st.error());
-  auto db = store::Database::open(config.db);
+  // One connection per worker thread (two per core) plus a few for the janitors and the feed,
+  // so that no request waits for a connection while a worker is free.
+  auto db = store::Database::open(config.db, 2 * std::max(1u, std::thread::hardware_concurrency()) + 4);
   if (!db) return fail(db.error());
 
   store::ChangeFeed feed(*db);
