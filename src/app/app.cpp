@@ -29,6 +29,8 @@
 #include "oidc/clients/registry.h"
 #include "oidc/endpoints.h"
 #include "oidc/keys.h"
+#include "oidc/token_verify.h"
+#include "store/cached_stores.h"
 #include "store/change_feed.h"
 #include "store/database.h"
 #include "store/sql/sql_clients.h"
@@ -88,7 +90,8 @@ int run_server(const Config& config) {
   if (!db) return fail(db.error());
 
   store::ChangeFeed feed(*db);
-  store::SqlUserStore users(*db);
+  store::SqlUserStore sql_users(*db);
+  store::CachedUserStore users(sql_users, feed);
   store::SqlLoginFailureStore login_failures(*db);
   identity::Lockout lockout(login_failures);
   identity::Accounts accounts(users, lockout);
@@ -97,12 +100,15 @@ int run_server(const Config& config) {
   store::SqlSigningKeyStore key_store(*db);
   oidc::KeyRing keys(key_store, &feed);
   if (auto st = keys.load(); !st) return fail(st.error());
-  store::SqlClientStore client_store(*db);
+  store::SqlClientStore sql_clients(*db);
+  store::CachedClientStore client_store(sql_clients, feed);
   oidc::ClientRegistry clients(client_store, oidc::default_clients(config.site_url));
   store::SqlSessionStore sessions(*db);
   store::SqlCodeStore codes(*db);
   store::SqlRefreshTokenStore refresh_tokens(*db);
-  store::SqlRevocationStore revocations(*db);
+  store::SqlRevocationStore sql_revocations(*db);
+  store::CachedRevocationStore revocations(sql_revocations, feed);
+  oidc::VerifiedTokens verified_tokens;
   oidc::Provider provider{config, {},    keys,  clients,        accounts,
                           users,  sessions, codes, refresh_tokens, revocations};
 
@@ -114,6 +120,7 @@ int run_server(const Config& config) {
   store::SqlPersonalTokenStore pat_store(*db);
   tokens::PatService pats(pat_store, users, config.pat_max_lifetime_seconds, &feed);
   provider.personal_tokens = &pats;
+  provider.verified_tokens = &verified_tokens;
   auto listening = feed.start();
   auth::Authenticator authenticator(provider, pats);
   store::SqlDavLockStore lock_store(*db);

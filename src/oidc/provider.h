@@ -15,6 +15,7 @@
 namespace cells::oidc {
 
 class ClientRegistry;
+class VerifiedTokens;
 }  // namespace cells::oidc
 namespace cells::tokens {
 class PatService;
@@ -45,6 +46,7 @@ struct Provider {
   store::RefreshTokenStore& refresh_tokens;
   store::RevocationStore& revocations;
   tokens::PatService* personal_tokens = nullptr;  // introspection answers for PATs too
+  VerifiedTokens* verified_tokens = nullptr;      // optional cache of checked access tokens
 
   std::string issuer() const { return config.issuer(); }
   // Path of an OIDC endpoint ("/oauth2/token") → its absolute URL.

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/clock.h"
+#include "crypto/hash.h"
 #include "crypto/jws.h"
 
 namespace cells::oidc {
@@ -33,9 +34,8 @@ Result<crypto::VerifiedJwt> verify_ours(Provider& p, std::string_view jwt) {
   if (text(verified->payload, "iss") != p.issuer()) return err("invalid_token", "token was issued by someone else");
   return verified;
 }
-}  // namespace
 
-Result<AccessToken> verify_access_token(Provider& p, std::string_view jwt) {
+Result<AccessToken> verify_signed_access_token(Provider& p, std::string_view jwt) {
   auto v = verify_ours(p, jwt);
   if (!v) return v.error();
   if (text(v->header, "typ") != "at+jwt") return err("invalid_token", "not an access token");
@@ -43,8 +43,26 @@ Result<AccessToken> verify_access_token(Provider& p, std::string_view jwt) {
   AccessToken t{text(c, "sub"), text(c, "client_id"), text(c, "scope"), text(c, "jti"),
                 text(c, "gid"), number(c, "iat"),     number(c, "exp")};
   if (t.subject.empty() || t.jti.empty()) return err("invalid_token", "token lacks sub or jti");
-  if (t.expires_at <= now_seconds()) return err("invalid_token", "token expired");
-  auto revoked = p.revocations.is_revoked(t.jti, t.grant_id);
+  return t;
+}
+
+// The checked claims of `jwt`, from the cache when it was seen before.
+Result<AccessToken> checked_access_token(Provider& p, std::string_view jwt) {
+  if (!p.verified_tokens) return verify_signed_access_token(p, jwt);
+  auto key = crypto::sha256(jwt);
+  if (auto hit = p.verified_tokens->cache.find(key)) return std::move(*hit);
+  auto generation = p.verified_tokens->cache.generation();
+  auto t = verify_signed_access_token(p, jwt);
+  if (t) p.verified_tokens->cache.put(key, *t, generation);
+  return t;
+}
+}  // namespace
+
+Result<AccessToken> verify_access_token(Provider& p, std::string_view jwt) {
+  auto t = checked_access_token(p, jwt);
+  if (!t) return t.error();
+  if (t->expires_at <= now_seconds()) return err("invalid_token", "token expired");
+  auto revoked = p.revocations.is_revoked(t->jti, t->grant_id);
   if (!revoked) return revoked.error();
   if (*revoked) return err("invalid_token", "token was revoked");
   return t;

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/bounded_cache.h"
 #include "core/result.h"
 #include "oidc/provider.h"
 
@@ -19,6 +20,14 @@ struct AccessToken {
   std::string grant_id;
   std::int64_t issued_at = 0;
   std::int64_t expires_at = 0;
+};
+
+// Access tokens whose signature and claims were already checked, by SHA-256 of the token: a
+// token seen before costs a hash and a lookup, not a signature verification. (Revocation is
+// still checked on every use, through the cached RevocationStore.)
+class VerifiedTokens {
+ public:
+  BoundedCache<AccessToken> cache{50000};
 };
 
 // Signature by one of our keys, typ "at+jwt", our issuer, not expired, not revoked.

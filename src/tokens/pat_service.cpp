@@ -56,6 +56,7 @@ PatService::PatService(store::PersonalTokenStore& store, store::UserStore& users
 
 void PatService::forget(std::string_view hash) {
   std::lock_guard lock(mu_);
+  ++generation_;
   if (hash == store::ChangeFeed::kEverything) {
     for (auto& [h, e] : cache_) e.stale = true;
   } else if (auto it = cache_.find(std::string(hash)); it != cache_.end()) {
@@ -80,10 +81,21 @@ std::optional<PatService::Entry> PatService::cached(const std::string& hash, std
 
 // Reloads a token from the database, keeping this node's unflushed slide: another node may have
 // slid it further (its flush lands within a second), or revoked it (the row is gone).
+// A revocation announced while we read (generation moved) may postdate what we read: read again.
 Result<bool> PatService::reload(const std::string& hash) {
-  auto found = store_.find_by_hash(hash);
-  if (!found) return found.error();
-  std::lock_guard lock(mu_);
+  Result<std::optional<store::PersonalToken>> found = std::optional<store::PersonalToken>();
+  std::unique_lock lock(mu_, std::defer_lock);
+  for (int attempt = 0;; ++attempt) {
+    lock.lock();
+    auto generation = generation_;
+    lock.unlock();
+    found = store_.find_by_hash(hash);
+    if (!found) return found.error();
+    lock.lock();
+    if (generation == generation_) break;
+    lock.unlock();
+    if (attempt == 3) return err("unavailable", "personal token cache is too busy");
+  }
   if (!found->has_value()) {
     cache_.erase(hash);
     return false;

@@ -82,6 +82,7 @@ class PatService {
   std::int64_t max_lifetime_;
   store::ChangeFeed* feed_;
   std::mutex mu_;
+  std::uint64_t generation_ = 0;  // bumped by every eviction (see reload)
   std::unordered_map<std::string, Entry> cache_;
 };
 

@@ -2,6 +2,8 @@
 
 #include <strings.h>
 
+#include "core/bounded_cache.h"
+#include "crypto/hash.h"
 #include "identity/password.h"
 #include "oidc/errors.h"
 
@@ -31,6 +33,19 @@ Result<Presented> presented_credentials(const http::Request& req, const http::Fo
   if (!body_id) return err("invalid_client", "client authentication is required");
   return Presented{*body_id, body_secret};
 }
+
+// Argon2id costs tens of milliseconds; a machine client presents the same secret on every token
+// request. Verification is a pure function of (secret, stored hash), so successes are memoized
+// under a digest of both: a new secret or a re-created client has another hash, hence no hit.
+bool secret_matches(const store::Client& client, const std::string& secret) {
+  static BoundedCache<bool> verified(10000);
+  auto key = crypto::sha256(client.id + '\0' + secret + '\0' + client.secret_hash);
+  if (verified.find(key)) return true;
+  auto generation = verified.generation();
+  if (!identity::verify_password(secret, client.secret_hash)) return false;
+  verified.put(key, true, generation);
+  return true;
+}
 }  // namespace
 
 Result<store::Client> authenticate_client(ClientRegistry& clients, const http::Request& req, const http::Form& params) {
@@ -48,9 +63,7 @@ Result<store::Client> authenticate_client(ClientRegistry& clients, const http::R
       return err("invalid_client", "public clients authenticate without a secret");
     return std::move(client);
   }
-  // Argon2id per request: these endpoints run on the worker pool. A cache of verified secrets
-  // (keyed by a digest of id and secret) is the follow-up for client_credentials throughput.
-  if (!presented->secret || !identity::verify_password(*presented->secret, client.secret_hash))
+  if (!presented->secret || !secret_matches(client, *presented->secret))
     return err("invalid_client", "unknown client or wrong secret");
   return std::move(client);
 }

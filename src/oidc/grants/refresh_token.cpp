@@ -39,7 +39,11 @@ GrantResult refresh_token_grant(Provider& p, const store::Client& client, const 
     case store::Rotation::unknown:
     case store::Rotation::revoked: return invalid_grant("the refresh token is not valid");
     case store::Rotation::expired: return invalid_grant("the refresh token has expired");
-    case store::Rotation::replayed: return invalid_grant("the refresh token was already used; its family is revoked");
+    case store::Rotation::replayed:
+      // The store revoked the family; saying it again through the revocation store tells every
+      // node's cache (the write is idempotent).
+      (void)p.revocations.revoke_grant(rotated->old_token.grant_id, now, now + 24 * 3600);
+      return invalid_grant("the refresh token was already used; its family is revoked");
     case store::Rotation::rotated: break;
   }
   const auto& old = rotated->old_token;
