@@ -2,63 +2,62 @@
 
 namespace cells::store {
 
-CachedUserStore::CachedUserStore(UserStore& inner, ChangeFeed& feed) : inner_(inner), feed_(feed) {
-  feed_.subscribe(std::string(kTopic), [this](std::string_view id) {
-    if (id == ChangeFeed::kEverything) by_id_.clear();
-    else by_id_.erase(std::string(id));
+namespace {
+// Evicts `id` (or everything) from `cache` when the feed announces a change on `topic`.
+template <typename V>
+void evict_on(ChangeFeed& feed, std::string_view topic, BoundedCache<V>& cache) {
+  feed.subscribe(std::string(topic), [&cache](std::string_view id) {
+    if (id == ChangeFeed::kEverything) cache.clear();
+    else cache.erase(std::string(id));
   });
+}
+
+// The cached value for `key`, else load() (remembered only if nothing was evicted meanwhile).
+template <typename V, typename Load>
+Result<std::optional<V>> read_through(ChangeFeed& feed, BoundedCache<V>& cache, const std::string& key, Load load) {
+  bool live = feed.live();
+  if (live)
+    if (auto hit = cache.find(key)) return std::optional<V>(std::move(*hit));
+  auto generation = cache.generation();
+  Result<std::optional<V>> found = load();
+  if (live && found && found->has_value()) cache.put(key, **found, generation);
+  return found;
+}
+
+// Runs a change and, if it succeeded, announces it on `topic` for `id`.
+Status announced(ChangeFeed& feed, std::string_view topic, const std::string& id, Status st) {
+  if (st) feed.publish(topic, id);
+  return st;
+}
+}  // namespace
+
+CachedUserStore::CachedUserStore(UserStore& inner, ChangeFeed& feed) : inner_(inner), feed_(feed) {
+  evict_on(feed_, kTopic, by_id_);
 }
 
 Result<std::optional<User>> CachedUserStore::find_by_id(const std::string& id) {
-  bool live = feed_.live();
-  if (live)
-    if (auto hit = by_id_.find(id)) return std::optional<User>(std::move(*hit));
-  auto generation = by_id_.generation();
-  auto found = inner_.find_by_id(id);
-  if (live && found && found->has_value()) by_id_.put(id, **found, generation);
-  return found;
+  return read_through(feed_, by_id_, id, [&] { return inner_.find_by_id(id); });
 }
 
 Status CachedUserStore::set_password(const std::string& id, const std::string& password_hash, std::int64_t now) {
-  auto st = inner_.set_password(id, password_hash, now);
-  if (st) feed_.publish(kTopic, id);
-  return st;
+  return announced(feed_, kTopic, id, inner_.set_password(id, password_hash, now));
 }
 
-Status CachedUserStore::remove(const std::string& id) {
-  auto st = inner_.remove(id);
-  if (st) feed_.publish(kTopic, id);
-  return st;
-}
+Status CachedUserStore::remove(const std::string& id) { return announced(feed_, kTopic, id, inner_.remove(id)); }
 
 CachedClientStore::CachedClientStore(ClientStore& inner, ChangeFeed& feed) : inner_(inner), feed_(feed) {
-  feed_.subscribe(std::string(kTopic), [this](std::string_view id) {
-    if (id == ChangeFeed::kEverything) by_id_.clear();
-    else by_id_.erase(std::string(id));
-  });
+  evict_on(feed_, kTopic, by_id_);
 }
 
 Status CachedClientStore::create(const Client& client) {
-  auto st = inner_.create(client);
-  if (st) feed_.publish(kTopic, client.id);
-  return st;
+  return announced(feed_, kTopic, client.id, inner_.create(client));
 }
 
 Result<std::optional<Client>> CachedClientStore::find(const std::string& id) {
-  bool live = feed_.live();
-  if (live)
-    if (auto hit = by_id_.find(id)) return std::optional<Client>(std::move(*hit));
-  auto generation = by_id_.generation();
-  auto found = inner_.find(id);
-  if (live && found && found->has_value()) by_id_.put(id, **found, generation);
-  return found;
+  return read_through(feed_, by_id_, id, [&] { return inner_.find(id); });
 }
 
-Status CachedClientStore::remove(const std::string& id) {
-  auto st = inner_.remove(id);
-  if (st) feed_.publish(kTopic, id);
-  return st;
-}
+Status CachedClientStore::remove(const std::string& id) { return announced(feed_, kTopic, id, inner_.remove(id)); }
 
 CachedRevocationStore::CachedRevocationStore(RevocationStore& inner, ChangeFeed& feed) : inner_(inner), feed_(feed) {
   // Revocations are rare next to checks: any of them empties the cache.
@@ -66,15 +65,11 @@ CachedRevocationStore::CachedRevocationStore(RevocationStore& inner, ChangeFeed&
 }
 
 Status CachedRevocationStore::revoke_token(const std::string& jti, std::int64_t expires_at) {
-  auto st = inner_.revoke_token(jti, expires_at);
-  if (st) feed_.publish(kTopic, jti);
-  return st;
+  return announced(feed_, kTopic, jti, inner_.revoke_token(jti, expires_at));
 }
 
 Status CachedRevocationStore::revoke_grant(const std::string& grant_id, std::int64_t now, std::int64_t keep_until) {
-  auto st = inner_.revoke_grant(grant_id, now, keep_until);
-  if (st) feed_.publish(kTopic, grant_id);
-  return st;
+  return announced(feed_, kTopic, grant_id, inner_.revoke_grant(grant_id, now, keep_until));
 }
 
 Result<bool> CachedRevocationStore::is_revoked(const std::string& jti, const std::string& grant_id) {
