@@ -7,7 +7,7 @@ build=(g++ cmake ninja-build ccache pkg-config git
   libssl-dev libsodium-dev libsoci-dev libsqlite3-dev libpq-dev
   libspdlog-dev libcli11-dev libkainjow-mustache-dev libexpat1-dev libutf8proc-dev sqlite3)
 test=(libgtest-dev libgmock-dev libbenchmark-dev curl postgresql
-  chromium python3-authlib python3-jwcrypto python3-requests python3-pytest cadaver litmus nginx)
+  chromium python3-authlib python3-jwcrypto python3-requests python3-pytest cadaver litmus nginx wrk openssl sqlite3)
 want=("${build[@]}")
 if [ "${1:-}" = "--test" ]; then
   want+=("${test[@]}")

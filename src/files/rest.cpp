@@ -159,7 +159,7 @@ void add_rest_routes(http::Router& router, RestApi& api) {
   auto bind = [&api](http::Response (*fn)(RestApi&, http::Request&)) {
     return [&api, fn](http::Request& req) { return fn(api, req); };
   };
-  router.add("GET", "/a/user/me", bind(me), Runs::on_workers);
+  router.add("GET", "/a/user/me", bind(me), Runs::memory_first);
   router.add("GET", "/a/tree/stat", bind(stat), Runs::on_workers);
   router.add("GET", "/a/tree/list", bind(list), Runs::on_workers);
   router.add("POST", "/a/tree/mkdir", bind(mkdir), Runs::on_workers);

@@ -17,7 +17,10 @@ using Handler = std::function<Response(Request&)>;
 // (password hashing, anything that may wait on the database or the disk for long).
 // `with_upload` runs on the worker pool too, and its request body (any size up to
 // Limits::upload_bytes) is streamed to a spool file (Request::body_file) instead of memory.
-enum class Runs { on_io, on_workers, with_upload };
+// on_io: never blocks. on_workers: may block (database, Argon2id). with_upload: on workers, body
+// spooled to a file first. memory_first: tried on the I/O thread under core/memory_only.h and
+// run again on a worker only if it needed to block (cache hits never leave the I/O thread).
+enum class Runs { on_io, on_workers, with_upload, memory_first };
 
 struct Route {
   Handler handler;

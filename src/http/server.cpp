@@ -1,5 +1,7 @@
 #include "http/server.h"
 
+#include "core/memory_only.h"
+
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -65,6 +67,11 @@ struct Server::Impl {
       }
     };
     if (route->runs == Runs::on_io) co_return call();
+    if (route->runs == Runs::memory_first) {
+      MemoryOnly attempt;
+      Response res = call();
+      if (!attempt.refused()) co_return res;
+    }
     auto home = co_await asio::this_coro::executor;
     co_await asio::post(workers, use_awaitable);
     Response res = call();

@@ -1,5 +1,7 @@
 #include "identity/password.h"
 
+#include "core/memory_only.h"
+
 #include <sodium.h>
 
 #include <stdexcept>
@@ -25,12 +27,14 @@ std::string hash_password(std::string_view password) {
 }
 
 bool verify_password(std::string_view password, const std::string& hash) {
+  if (MemoryOnly::refuse()) return false;  // tens of milliseconds: never on an I/O thread
   init();
   if (password.size() > kMaxPasswordBytes || hash.size() >= crypto_pwhash_STRBYTES) return false;
   return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
 }
 
 void burn_password_time(std::string_view password) {
+  if (MemoryOnly::refuse()) return;
   static const std::string dummy = hash_password("cells-dummy-password");
   (void)verify_password(password, dummy);
 }

@@ -1,5 +1,6 @@
 // The endpoint table: every OIDC/OAuth2 path, its methods, and where it runs. Handlers that
-// hash passwords or client secrets run on the worker pool.
+// write or hash run on the worker pool; read-only ones whose lookups are usually cached
+// (userinfo, introspection) try the I/O thread first (Runs::memory_first).
 #include "oidc/endpoints.h"
 
 namespace cells::oidc {
@@ -13,12 +14,12 @@ void add_routes(http::Router& router, Provider& p) {
   router.add("GET", "/oidc/.well-known/jwks.json", bind(jwks));
   for (const char* m : {"GET", "POST"}) {
     router.add(m, "/oidc/oauth2/auth", bind(authorize), Runs::on_workers);
-    router.add(m, "/oidc/userinfo", bind(userinfo));
+    router.add(m, "/oidc/userinfo", bind(userinfo), Runs::memory_first);
     router.add(m, "/oidc/oauth2/sessions/logout", bind(logout), Runs::on_workers);
   }
   router.add("POST", "/oidc/oauth2/token", bind(token), Runs::on_workers);
   router.add("POST", "/oidc/oauth2/revoke", bind(revoke), Runs::on_workers);
-  router.add("POST", "/oidc/oauth2/introspect", bind(introspect), Runs::on_workers);
+  router.add("POST", "/oidc/oauth2/introspect", bind(introspect), Runs::memory_first);
   router.add("GET", "/oauth2/login", bind(login_page));
   router.add("POST", "/oauth2/login", bind(login_submit), Runs::on_workers);
   router.add("GET", "/oauth2/oob", bind(oob));

@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "core/memory_only.h"
 #include "core/result.h"
 
 namespace cells::store {
@@ -35,6 +36,7 @@ class Database {
   // Error{"unavailable"}, so that callers answer 409 or 503 instead of crashing.
   template <typename F>
   auto run(F&& fn) -> decltype(fn(std::declval<soci::session&>())) {
+    if (MemoryOnly::refuse()) return unavailable();  // the request will be rerun on a worker
     for (int attempt = 0;; ++attempt) {
       try {
         soci::session sql(*pool_);
