@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "admin/client_commands.h"
+#include "admin/db_copy.h"
 #include "admin/key_commands.h"
 #include "admin/token_commands.h"
 #include "admin/user_commands.h"
@@ -41,7 +42,7 @@ int main(int argc, char** argv) {
   });
 
   std::string data_dir = "./data";
-  auto* admin = cli.add_subcommand("admin", "Administer the running server (over its local admin socket)");
+  auto* admin = cli.add_subcommand("admin", "Administer the running server (over its local admin socket), or its database");
   admin->require_subcommand(1);
   admin->add_option("--data", data_dir, "Data folder of the running server")->envname("CELLS_WORKING_DIR")->capture_default_str();
   auto* user = admin->add_subcommand("user", "Manage users and their personal access tokens");
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
   cells::admin::add_client_cli(*admin->add_subcommand("client", "Manage OAuth2 clients"), data_dir);
   cells::admin::add_key_cli(*admin->add_subcommand("keys", "Manage signing keys"), data_dir);
   cells::admin::add_workspace_cli(*admin->add_subcommand("workspace", "Manage workspaces and rights"), data_dir);
+  cells::admin::add_db_cli(*admin->add_subcommand("db", "Database maintenance"));
 
   CLI11_PARSE(cli, argc, argv);
   return 0;
