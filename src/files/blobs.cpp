@@ -1,5 +1,7 @@
 #include "files/blobs.h"
 
+#include <chrono>
+
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -30,8 +32,11 @@ Status BlobStore::prepare() {
   fs::create_directories(dir_, ec);
   if (!ec) fs::create_directories(spool_dir_, ec);
   if (ec) return err("config", "cannot create " + dir_ + " or " + spool_dir_ + ": " + ec.message());
-  // Spool files left by a crash are incomplete uploads: nothing points to them.
-  for (const auto& entry : fs::directory_iterator(spool_dir_, ec)) fs::remove(entry.path(), ec);
+  // Spool files left by a crash are incomplete uploads that nothing points to. The folder may be
+  // shared with other nodes, whose uploads in progress are younger: remove only day-old ones.
+  auto cutoff = fs::file_time_type::clock::now() - std::chrono::hours(24);
+  for (const auto& entry : fs::directory_iterator(spool_dir_, ec))
+    if (entry.last_write_time(ec) < cutoff && !ec) fs::remove(entry.path(), ec);
   return ok();
 }
 

@@ -1,6 +1,7 @@
 #include "http/server.h"
 
 #include "core/memory_only.h"
+#include "crypto/hash.h"
 
 #include <spdlog/spdlog.h>
 
@@ -144,6 +145,7 @@ struct Server::Impl {
     if (ec == bhttp::error::partial_message) return json_error(400, "invalid_request", "request body was truncated");
     if (ec == bhttp::error::bad_content_length)
       return json_error(411, "length_required", "send Content-Length or use chunked transfer encoding");
+    if (ec == asio::error::no_buffer_space) return json_error(503, "temporarily_unavailable", "cannot spool the upload");
     return json_error(400, "invalid_request", "malformed HTTP request");
   }
 
@@ -152,10 +154,8 @@ struct Server::Impl {
            ec == asio::error::connection_reset || ec == asio::error::operation_aborted;
   }
 
-  std::string spool_path() {
-    static std::atomic<std::uint64_t> counter{0};
-    return options.spool_dir + "/upload-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
-  }
+  // Random names: several nodes (perhaps all PID 1 in their containers) share one spool folder.
+  std::string spool_path() { return options.spool_dir + "/upload-" + crypto::random_token(16); }
 
   // Reads the body the route asks for: in memory, or streamed to a spool file.
   template <typename Stream>
@@ -174,7 +174,7 @@ struct Server::Impl {
       if (ec) {
         spdlog::error("cannot create spool file: {}", ec.message());
         req.body_file.clear();
-        co_return bhttp::error::body_limit;
+        co_return asio::error::no_buffer_space;
       }
       if (parser.get()[bhttp::field::expect] == "100-continue") {
         bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, parser.get().version()};
@@ -279,6 +279,9 @@ struct Server::Impl {
       auto [ec, socket] = co_await acceptor.async_accept(no_throw);
       if (ec == asio::error::operation_aborted || stopping) co_return;
       if (ec) continue;  // e.g. EMFILE: keep serving the connections we have
+      // Small answers (a token, a JSON error) must not wait for Nagle and delayed ACKs.
+      beast::error_code nodelay_ec;
+      socket.set_option(tcp::no_delay(true), nodelay_ec);
       asio::co_spawn(io, connection(std::move(socket)), [](std::exception_ptr e) {
         if (!e) return;
         try {

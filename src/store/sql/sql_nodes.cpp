@@ -40,13 +40,20 @@ void insert(soci::session& sql, const Node& n) {
 
 Result<Node> SqlNodeStore::root(const std::string& workspace, const std::string& owner, std::int64_t now) {
   std::string name = workspace + "/" + owner;
-  return db_->write([&](soci::session& sql) -> Result<Node> {
-    std::string empty;
-    if (auto found = select_one(sql, "parent_uuid = :p AND name = :n", empty, &name)) return *found;
-    Node root{new_uuid(), workspace, owner, "", name, true, 0, now, new_uuid(), "", ""};
-    insert(sql, root);
-    return root;
-  });
+  auto find_or_create = [&] {
+    return db_->write([&](soci::session& sql) -> Result<Node> {
+      std::string empty;
+      if (auto found = select_one(sql, "parent_uuid = :p AND name = :n", empty, &name)) return *found;
+      Node root{new_uuid(), workspace, owner, "", name, true, 0, now, new_uuid(), "", ""};
+      insert(sql, root);
+      return root;
+    });
+  };
+  auto root = find_or_create();
+  // Another node created it between our SELECT and INSERT (PostgreSQL does not serialize the
+  // two transactions as SQLite's BEGIN IMMEDIATE does): theirs is the root.
+  if (!root && root.error().code == "conflict") root = find_or_create();
+  return root;
 }
 
 Result<std::optional<Node>> SqlNodeStore::find(const std::string& uuid) {

@@ -69,9 +69,10 @@ Status SqlPersonalTokenStore::record_uses(const std::vector<TokenUse>& uses) {
   return db_->write([&](soci::session& sql) -> Status {
     for (const auto& u : uses) {
       long long e = u.expires_at, l = u.last_used_at;
+      // Never backwards: nodes flush their uses in any order.
       sql << "UPDATE personal_tokens SET expires_at = CASE WHEN expires_at < :e THEN :e2 ELSE expires_at END,"
-             " last_used_at = :l WHERE token_hash = :h",
-          soci::use(e), soci::use(e), soci::use(l), soci::use(u.token_hash);
+             " last_used_at = CASE WHEN last_used_at < :l THEN :l2 ELSE last_used_at END WHERE token_hash = :h",
+          soci::use(e), soci::use(e), soci::use(l), soci::use(l), soci::use(u.token_hash);
     }
     return ok();
   });
