@@ -1,6 +1,6 @@
 // The endpoint table: every OIDC/OAuth2 path, its methods, and where it runs. Handlers that
 // write or hash run on the worker pool; read-only ones whose lookups are usually cached
-// (userinfo, introspection) try the I/O thread first (Runs::memory_first).
+// (token, userinfo, introspection) try the I/O thread first (Runs::memory_first).
 #include "oidc/endpoints.h"
 
 namespace cells::oidc {
@@ -17,7 +17,9 @@ void add_routes(http::Router& router, Provider& p) {
     router.add(m, "/oidc/userinfo", bind(userinfo), Runs::memory_first);
     router.add(m, "/oidc/oauth2/sessions/logout", bind(logout), Runs::on_workers);
   }
-  router.add("POST", "/oidc/oauth2/token", bind(token), Runs::on_workers);
+  // Every grant's first store call comes before any change (redeem, rotate), so a refused
+  // attempt on the I/O thread leaves nothing behind; client_credentials never leaves it.
+  router.add("POST", "/oidc/oauth2/token", bind(token), Runs::memory_first);
   router.add("POST", "/oidc/oauth2/revoke", bind(revoke), Runs::on_workers);
   router.add("POST", "/oidc/oauth2/introspect", bind(introspect), Runs::memory_first);
   router.add("GET", "/oauth2/login", bind(login_page));
