@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
       ->envname("CELLS_DB_DSN");
   start->add_option("--files", config.files_dir, "Folder of file contents (default DATA); with several nodes, one shared folder")
       ->envname("CELLS_FILES_DIR");
+  start->add_option("--trusted-proxies", config.trusted_proxies,
+                    "IP addresses of load balancers whose X-Forwarded-For names the client (comma-separated)")
+      ->envname("CELLS_TRUSTED_PROXIES")->delimiter(',');
   start->add_option("--tls-cert", config.tls_cert, "TLS certificate chain (PEM)")->envname("CELLS_TLS_CERT");
   start->add_option("--tls-key", config.tls_key, "TLS private key (PEM)")->envname("CELLS_TLS_KEY");
   start->add_option("--log-level", config.log_level, "trace, debug, info, warn, error")

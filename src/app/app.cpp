@@ -162,6 +162,7 @@ int run_server(const Config& config) {
   options.tls_cert_file = config.tls_cert;
   options.tls_key_file = config.tls_key;
   options.spool_dir = blobs.spool_dir();
+  options.trusted_proxies = config.trusted_proxies;
   http::Server server(options, router);
   auto port = server.listen();
   if (!port) return fail(port.error());

@@ -2,6 +2,7 @@
 
 #include "core/duration.h"
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>
 #include <charconv>
 
@@ -33,6 +34,12 @@ Status validate(Config& c) {
   if (!c.db.starts_with("sqlite:") && !c.db.starts_with("postgres://") && !c.db.starts_with("postgresql://"))
     return err("config", "--db must be sqlite:PATH or postgres://USER@HOST:PORT/DB");
   if (c.files_dir.empty()) c.files_dir = c.data_dir;
+  for (auto& proxy : c.trusted_proxies) {
+    boost::system::error_code ec;
+    auto address = boost::asio::ip::make_address(proxy, ec);
+    if (ec) return err("config", "--trusted-proxies: '" + proxy + "' is not an IP address");
+    proxy = address.to_string();
+  }
   return ok();
 }
 

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 
@@ -18,6 +19,7 @@ struct Config {
   std::optional<std::string> tls_key;           // CELLS_TLS_KEY
   std::string log_level = "info";               // CELLS_LOG_LEVEL
   std::string pat_max_lifetime = "365d";        // CELLS_PAT_MAX_LIFETIME
+  std::vector<std::string> trusted_proxies;     // CELLS_TRUSTED_PROXIES (comma-separated IPs)
 
   // Derived by validate():
   std::string host;

@@ -2,6 +2,7 @@
 
 #include "core/memory_only.h"
 #include "crypto/hash.h"
+#include "http/forwarded.h"
 
 #include <spdlog/spdlog.h>
 
@@ -52,7 +53,7 @@ struct Server::Impl {
     req.path = std::string(target.substr(0, q));
     if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
     for (const auto& f : msg) req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-    req.remote = remote;
+    req.remote = client_address(remote, req.header("X-Forwarded-For"), options.trusted_proxies);
     req.secure = secure;
     return req;
   }
@@ -243,7 +244,7 @@ struct Server::Impl {
       double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
       // Only the path: queries and bodies may carry codes and tokens.
       spdlog::info("request method={} path={} status={} ms={:.2f} remote={}", req.method.empty() ? "-" : req.method,
-                   req.path.empty() ? "-" : req.path, status, ms, remote);
+                   req.path.empty() ? "-" : req.path, status, ms, req.remote.empty() ? remote : req.remote);
       if (wec || !keep_alive) break;
     }
   }

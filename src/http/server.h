@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "http/router.h"
@@ -28,6 +29,7 @@ struct ServerOptions {
   std::optional<std::string> tls_cert_file;  // PEM chain; with tls_key_file enables HTTPS
   std::optional<std::string> tls_key_file;
   std::string spool_dir;  // where upload bodies are streamed; must be on the data volume
+  std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For names the client
 };
 
 class Server {

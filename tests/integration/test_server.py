@@ -114,3 +114,30 @@ def test_data_files_are_private(fresh_cells):
     for name in ("cells.db", "blobs", "tmp") if BACKEND == "sqlite" else ("blobs", "tmp"):
         mode = stat.S_IMODE(os.stat(os.path.join(fresh_cells.data, name)).st_mode)
         assert mode & 0o077 == 0, (name, oct(mode))
+
+
+def test_trusted_proxy_names_the_client_for_logs_and_lockout(tmp_path):
+    """Behind a trusted balancer, X-Forwarded-For is the client: address lockout hits only the
+    attacker's address, not everyone behind the balancer. Untrusted peers cannot spoof it."""
+    c = Cells(data=str(tmp_path / "data"), extra_args=["--trusted-proxies", "127.0.0.1"])
+    c.start()
+    try:
+        c.create_user("victim", "victim-password-1")
+        dav = c.url + "/dav/personal-files/"
+        attacker = {"X-Forwarded-For": "198.51.100.66", "Depth": "0"}
+        honest = {"X-Forwarded-For": "203.0.113.9", "Depth": "0"}
+        for i in range(50):  # the per-address limit, spread over accounts so no account locks
+            requests.request("PROPFIND", dav, auth=(f"guess{i}", "wrong-password"), headers=attacker)
+        r = requests.request("PROPFIND", dav, auth=("victim", "victim-password-1"), headers=attacker)
+        assert r.status_code == 401, "the attacker's address is locked"
+        r = requests.request("PROPFIND", dav, auth=("victim", "victim-password-1"), headers=honest)
+        assert r.status_code == 207, "another client behind the same balancer is not"
+        assert "remote=198.51.100.66" in c.logs() and "remote=203.0.113.9" in c.logs()
+    finally:
+        c.stop()
+    untrusted = Cells(data=str(tmp_path / "data2")).start()
+    try:
+        requests.get(untrusted.url + "/healthz", headers={"X-Forwarded-For": "192.0.2.1"})
+        assert "remote=192.0.2.1" not in untrusted.logs() and "remote=127.0.0.1" in untrusted.logs()
+    finally:
+        untrusted.stop()
