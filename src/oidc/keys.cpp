@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "core/clock.h"
+#include "core/memory_only.h"
 
 namespace cells::oidc {
 
@@ -27,6 +28,9 @@ KeyRing::KeyRing(store::SigningKeyStore& store, store::ChangeFeed* feed) : store
 std::shared_ptr<const KeyRing::Snapshot> KeyRing::refreshed_for(std::string_view kid) {
   auto snap = snapshot();
   if (snap->find(kid)) return snap;
+  // A reload reads the database: on an I/O-thread attempt, refuse before spending the
+  // once-a-second allowance, so the worker's retry can still reload.
+  if (MemoryOnly::refuse()) return snap;
   auto now = now_millis();
   auto last = last_reload_ms_.load();
   if (now - last < 1000 || !last_reload_ms_.compare_exchange_strong(last, now)) return snap;

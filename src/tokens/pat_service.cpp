@@ -72,7 +72,7 @@ Status PatService::revoke(const std::string& id) {
   return ok();
 }
 
-std::optional<PatService::Entry> PatService::cached(const std::string& hash, std::int64_t now) {
+std::optional<PatService::Entry> PatService::cached(const std::string& hash) {
   std::lock_guard lock(mu_);
   auto it = cache_.find(hash);
   if (it == cache_.end()) return std::nullopt;
@@ -114,7 +114,7 @@ Result<bool> PatService::reload(const std::string& hash) {
 }
 
 Result<store::PersonalToken> PatService::use(const std::string& hash, std::int64_t now) {
-  auto mine = cached(hash, now);
+  auto mine = cached(hash);
   bool trusted = mine && !mine->stale && mine->record.expires_at > now && (!feed_ || feed_->live());
   if (!trusted) {
     auto present = reload(hash);
