@@ -318,6 +318,10 @@ std::string SigningKey::sign(std::string_view input) const {
 
 bool SigningKey::verify(std::string_view input, std::string_view signature) const {
   const AlgSpec& s = spec(alg_);
+  // RFC 8017 §8.2.2 step 1: an RSA signature is exactly the modulus length. OpenSSL reads a
+  // shorter one as the same integer, so one signature in 256 (leading zero byte) would verify
+  // with that byte cut off.
+  if (s.kind == &kRsa && pkey_ && signature.size() != static_cast<std::size_t>(EVP_PKEY_get_size(raw(pkey_)))) return false;
   std::optional<std::string> der;
   if (s.ecdsa_half) {
     der = jose_to_der(signature, s.ecdsa_half);

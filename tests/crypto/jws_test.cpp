@@ -198,6 +198,20 @@ TEST_P(JwsByAlg, RawSignatureVerifiesOnlyItsInput) {
   EXPECT_FALSE(key().verify("input", std::string(signature.size(), '\0')));
 }
 
+// A signature whose first byte is zero is the same integer without that byte; the verifier must
+// still refuse the shorter string (this failed one CI run in 256 before the length check).
+TEST_P(JwsByAlg, SignatureWithLeadingZeroByteIsNotShortened) {
+  std::string input;
+  std::string signature;
+  for (int i = 0; i < 20000 && (signature.empty() || signature[0] != '\0'); ++i) {
+    input = "input " + std::to_string(i);
+    signature = key().sign(input);
+  }
+  ASSERT_EQ(signature[0], '\0') << "no signature with a leading zero byte in 20000 tries";
+  EXPECT_TRUE(key().verify(input, signature));
+  EXPECT_FALSE(key().verify(input, signature.substr(1)));
+}
+
 TEST_P(JwsByAlg, PemRoundTripKeepsKidAndSignatures) {
   const std::string pem = key().private_pem();
   EXPECT_NE(pem.find("-----BEGIN PRIVATE KEY-----"), std::string::npos);  // PKCS#8
