@@ -29,16 +29,40 @@ constexpr auto no_throw = asio::as_tuple(asio::use_awaitable);
 struct Server::Impl {
   ServerOptions options;
   const Router& router;
-  asio::io_context io;
+  // One io_context per I/O thread, each connection pinned to one: a request never takes a lock
+  // another I/O thread holds nor wakes another thread (a shared io_context cost about six futex
+  // and epoll_ctl calls per request). The first one also accepts and handles signals.
+  std::vector<std::unique_ptr<asio::io_context>> ios;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
+  std::size_t next_io = 0;
   asio::thread_pool workers;
-  tcp::acceptor acceptor{io};
+  tcp::acceptor acceptor{*ios.front()};
   std::optional<asio::ssl::context> tls;
-  asio::signal_set signals{io, SIGINT, SIGTERM};
+  asio::signal_set signals{*ios.front(), SIGINT, SIGTERM};
   std::atomic<int> connections{0};
   std::atomic<bool> stopping{false};
 
   Impl(ServerOptions o, const Router& r)
-      : options(std::move(o)), router(r), workers(threads_or(options.worker_threads, 2)) {}
+      : options(std::move(o)),
+        router(r),
+        ios(contexts(threads_or(options.io_threads, 1))),
+        keep_running(guards(ios)),
+        workers(threads_or(options.worker_threads, 2)) {}
+
+  static std::vector<std::unique_ptr<asio::io_context>> contexts(int n) {
+    std::vector<std::unique_ptr<asio::io_context>> out;
+    for (int i = 0; i < n; ++i) out.push_back(std::make_unique<asio::io_context>(1));  // hint: one thread runs it
+    return out;
+  }
+
+  static std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards(
+      const std::vector<std::unique_ptr<asio::io_context>>& contexts) {
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> out;
+    for (const auto& c : contexts) out.push_back(asio::make_work_guard(*c));
+    return out;
+  }
+
+  asio::io_context& io() { return *ios.front(); }
 
   static int threads_or(int n, int per_core) {
     return n > 0 ? n : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) * per_core);
@@ -277,13 +301,14 @@ struct Server::Impl {
 
   asio::awaitable<void> accept_loop() {
     for (;;) {
-      auto [ec, socket] = co_await acceptor.async_accept(no_throw);
+      asio::io_context& home = *ios[next_io++ % ios.size()];
+      auto [ec, socket] = co_await acceptor.async_accept(home, no_throw);
       if (ec == asio::error::operation_aborted || stopping) co_return;
       if (ec) continue;  // e.g. EMFILE: keep serving the connections we have
       // Small answers (a token, a JSON error) must not wait for Nagle and delayed ACKs.
       beast::error_code nodelay_ec;
       socket.set_option(tcp::no_delay(true), nodelay_ec);
-      asio::co_spawn(io, connection(std::move(socket)), [](std::exception_ptr e) {
+      asio::co_spawn(home, connection(std::move(socket)), [](std::exception_ptr e) {
         if (!e) return;
         try {
           std::rethrow_exception(e);
@@ -295,12 +320,12 @@ struct Server::Impl {
   }
 
   asio::awaitable<void> drain() {
-    asio::steady_timer timer(io);
+    asio::steady_timer timer(io());
     for (int i = 0; i < 50 && connections > 0; ++i) {
       timer.expires_after(std::chrono::milliseconds(100));
       co_await timer.async_wait(no_throw);
     }
-    io.stop();
+    for (auto& c : ios) c->stop();
   }
 
   void begin_stop() {
@@ -308,7 +333,7 @@ struct Server::Impl {
     beast::error_code ec;
     acceptor.close(ec);
     signals.cancel(ec);
-    asio::co_spawn(io, drain(), asio::detached);
+    asio::co_spawn(io(), drain(), asio::detached);
   }
 };
 
@@ -347,16 +372,15 @@ void Server::run() {
   im.signals.async_wait([&im](const beast::error_code& ec, int) {
     if (!ec) im.begin_stop();
   });
-  asio::co_spawn(im.io, im.accept_loop(), asio::detached);
-  int n = Impl::threads_or(im.options.io_threads, 1);
+  asio::co_spawn(im.io(), im.accept_loop(), asio::detached);
   std::vector<std::thread> threads;
-  for (int i = 1; i < n; ++i) threads.emplace_back([&im] { im.io.run(); });
-  im.io.run();
+  for (std::size_t i = 1; i < im.ios.size(); ++i) threads.emplace_back([&c = *im.ios[i]] { c.run(); });
+  im.io().run();
   for (auto& t : threads) t.join();
 }
 
 void Server::stop() {
-  asio::post(impl_->io, [this] { impl_->begin_stop(); });
+  asio::post(impl_->io(), [this] { impl_->begin_stop(); });
 }
 
 }  // namespace cells::http
