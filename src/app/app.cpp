@@ -16,6 +16,7 @@
 #include "admin/user_commands.h"
 #include "admin/workspace_commands.h"
 #include "app/janitor.h"
+#include "app/logging.h"
 #include "core/clock.h"
 #include "crypto/hash.h"
 #include "files/blobs.h"
@@ -77,7 +78,7 @@ Status bootstrap_admin(store::UserStore& users, identity::Accounts& accounts) {
 }  // namespace
 
 int run_server(const Config& config) {
-  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  Logging logging(config.log_level);
   auto fail = [](const Error& e) {
     spdlog::critical("{}", e.message);
     return 1;

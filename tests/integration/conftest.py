@@ -79,6 +79,10 @@ class Cells:
         return self.proc.returncode if self.proc else None
 
     def logs(self):
+        # A running server writes its log every 100 ms (src/app/logging.h): wait for the lines of
+        # the requests just made.
+        if self.proc and self.proc.poll() is None:
+            time.sleep(0.4)
         with open(self.log_path, "rb") as f:
             return f.read().decode(errors="replace")
 
