@@ -106,7 +106,8 @@ int run_server(const Config& config) {
   oidc::ClientRegistry clients(client_store, oidc::default_clients(config.site_url));
   store::SqlSessionStore sessions(*db);
   store::SqlCodeStore codes(*db);
-  store::SqlRefreshTokenStore refresh_tokens(*db);
+  store::SqlRefreshTokenStore sql_refresh_tokens(*db);
+  store::CachedRefreshTokenStore refresh_tokens(sql_refresh_tokens, feed);
   store::SqlRevocationStore sql_revocations(*db);
   store::CachedRevocationStore revocations(sql_revocations, feed);
   oidc::VerifiedTokens verified_tokens;

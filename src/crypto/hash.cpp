@@ -102,8 +102,22 @@ std::optional<std::string> base64_decode(std::string_view text) {
   return decode_unpadded(body, kStandardReverse);
 }
 
-std::string sha256(std::string_view bytes) { return digest(EVP_sha256(), bytes); }
-std::string sha512(std::string_view bytes) { return digest(EVP_sha512(), bytes); }
+// Fetched once: EVP_sha256() makes every EVP_Digest look the algorithm up in the provider store
+// again (a third of the cost of hashing a JWT for the verified-token cache).
+const EVP_MD* fetched(const char* name) {
+  const EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr);
+  if (!md) throw std::runtime_error(std::string("OpenSSL has no ") + name);
+  return md;
+}
+
+std::string sha256(std::string_view bytes) {
+  static const EVP_MD* md = fetched("SHA256");
+  return digest(md, bytes);
+}
+std::string sha512(std::string_view bytes) {
+  static const EVP_MD* md = fetched("SHA512");
+  return digest(md, bytes);
+}
 
 std::string hex(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";

@@ -59,6 +59,18 @@ Result<std::optional<Client>> CachedClientStore::find(const std::string& id) {
 
 Status CachedClientStore::remove(const std::string& id) { return announced(feed_, kTopic, id, inner_.remove(id)); }
 
+CachedRefreshTokenStore::CachedRefreshTokenStore(RefreshTokenStore& inner, ChangeFeed& feed)
+    : inner_(inner), feed_(feed) {
+  for (auto topic : {CachedRevocationStore::kTopic, CachedClientStore::kTopic})
+    feed_.subscribe(std::string(topic), [this](std::string_view) { by_hash_.clear(); });
+}
+
+Result<std::optional<RefreshToken>> CachedRefreshTokenStore::find(const std::string& token_hash, std::int64_t now) {
+  auto found = read_through(feed_, by_hash_, token_hash, [&] { return inner_.find(token_hash, now); });
+  if (found && found->has_value() && (*found)->expires_at <= now) return std::optional<RefreshToken>();
+  return found;
+}
+
 CachedRevocationStore::CachedRevocationStore(RevocationStore& inner, ChangeFeed& feed) : inner_(inner), feed_(feed) {
   // Revocations are rare next to checks: any of them empties the cache.
   feed_.subscribe(std::string(kTopic), [this](std::string_view) { answers_.clear(); });

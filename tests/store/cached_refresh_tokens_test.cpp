@@ -1,0 +1,101 @@
+// The in-memory refresh-token cache in front of the SQL store, on both backends: served from
+// memory once seen, yet never answering for a token that expired, whose family was revoked or
+// whose client was removed, on this node or (PostgreSQL) another one.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "store/cached_stores.h"
+#include "store/change_feed.h"
+#include "store/sql/sql_clients.h"
+#include "store/sql/sql_oauth.h"
+#include "support/test_database.h"
+
+using namespace cells::store;
+
+namespace {
+using cells::testing::BackendTest;
+class CachedRefreshTokensOn : public BackendTest {};
+
+RefreshToken token(const std::string& hash, const std::string& grant, std::int64_t expires = 100000) {
+  return {hash, grant, "app", "user", "openid offline", "sid", 1, 100, expires};
+}
+
+// One node's view: the SQL stores behind their caches, on its own feed.
+struct Node {
+  explicit Node(std::shared_ptr<Database> db)
+      : feed(db), sql_tokens(db), sql_revocations(db), sql_clients(db), tokens(sql_tokens, feed),
+        revocations(sql_revocations, feed), clients(sql_clients, feed), listening(feed.start()) {}
+  ChangeFeed feed;
+  SqlRefreshTokenStore sql_tokens;
+  SqlRevocationStore sql_revocations;
+  SqlClientStore sql_clients;
+  CachedRefreshTokenStore tokens;
+  CachedRevocationStore revocations;
+  CachedClientStore clients;
+  ChangeFeed::Listening listening;
+
+  bool finds(const std::string& hash, std::int64_t now = 200) {
+    auto found = tokens.find(hash, now);
+    EXPECT_TRUE(found) << found.error().message;
+    return found && found->has_value();
+  }
+};
+
+void delete_rows_behind_the_cache(Database& db) {
+  ASSERT_TRUE(db.run([](soci::session& sql) -> cells::Status {
+    sql << "DELETE FROM refresh_tokens";
+    return cells::ok();
+  }));
+}
+}  // namespace
+
+TEST_P(CachedRefreshTokensOn, ASeenTokenIsServedFromMemoryUntilItsFamilyIsRevoked) {
+  Node node(db());
+  ASSERT_TRUE(node.tokens.save(token("h1", "g1")));
+  ASSERT_TRUE(node.tokens.save(token("h2", "g2")));
+  ASSERT_TRUE(node.finds("h1"));
+  ASSERT_TRUE(node.finds("h2"));
+  delete_rows_behind_the_cache(*db());
+  EXPECT_TRUE(node.finds("h1")) << "answered from memory, without reading the database";
+  ASSERT_TRUE(node.revocations.revoke_grant("g1", 200, 1000));
+  EXPECT_FALSE(node.finds("h1"));
+  EXPECT_FALSE(node.finds("h2")) << "the cache was emptied, and the database no longer has it";
+}
+
+TEST_P(CachedRefreshTokensOn, ACachedTokenStillExpires) {
+  Node node(db());
+  ASSERT_TRUE(node.tokens.save(token("h1", "g1", 1000)));
+  ASSERT_TRUE(node.finds("h1", 999));
+  EXPECT_FALSE(node.finds("h1", 1000));
+  EXPECT_FALSE(node.finds("h1", 5000));
+}
+
+TEST_P(CachedRefreshTokensOn, RemovingTheClientForgetsItsTokens) {
+  Node node(db());
+  Client app;
+  app.id = "app";
+  app.grant_types = {"refresh_token"};
+  ASSERT_TRUE(node.clients.create(app));
+  ASSERT_TRUE(node.tokens.save(token("h1", "g1")));
+  ASSERT_TRUE(node.finds("h1"));
+  ASSERT_TRUE(node.clients.remove("app"));
+  EXPECT_FALSE(node.finds("h1"));
+}
+
+TEST_P(CachedRefreshTokensOn, ARevocationOnAnotherNodeReachesThisOneWithinASecond) {
+  if (GetParam() == Backend::sqlite) GTEST_SKIP() << "one process per SQLite database";
+  Node a(db());
+  Node b(database().open_again());
+  ASSERT_TRUE(a.tokens.save(token("h1", "g1")));
+  ASSERT_TRUE(a.finds("h1"));
+  ASSERT_TRUE(b.revocations.revoke_grant("g1", 200, 1000));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  while (a.finds("h1") && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_FALSE(a.finds("h1"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CachedRefreshTokensOn, ::testing::ValuesIn(cells::testing::kBackends),
+                         cells::testing::backend_name);
