@@ -9,6 +9,8 @@
 #include <openssl/rsa.h>
 
 #include <array>
+#include <mutex>
+#include <vector>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -260,6 +262,7 @@ Result<SigningKey> SigningKey::generate(Alg alg) {
   SigningKey key;
   key.alg_ = alg;
   key.pkey_ = share(std::move(pkey));
+  key.signers_ = std::make_shared<Signers>();
   key.kid_ = std::move(*kid);
   return key;
 }
@@ -278,6 +281,7 @@ Result<SigningKey> SigningKey::from_pem(Alg alg, std::string_view private_pem) {
   SigningKey key;
   key.alg_ = alg;
   key.pkey_ = share(std::move(pkey));
+  key.signers_ = std::make_shared<Signers>();
   key.kid_ = std::move(*kid);
   return key;
 }
@@ -301,14 +305,58 @@ boost::json::object SigningKey::public_jwk() const {
   return std::move(*jwk);
 }
 
+// Signing contexts initialized once and reused (EVP_PKEY_sign may be called again on the same
+// context): EVP_DigestSignInit looks the algorithm and digest up in the provider store on every
+// call, several microseconds of each token. Shared by the copies of a key; a handful kept idle.
+struct SigningKey::Signers {
+  static constexpr std::size_t kKeepIdle = 16;
+  std::mutex mu;
+  std::vector<PkeyCtxPtr> idle;
+
+  PkeyCtxPtr take(const AlgSpec& s, EVP_PKEY* pkey) {
+    {
+      std::lock_guard lock(mu);
+      if (!idle.empty()) {
+        PkeyCtxPtr ctx = std::move(idle.back());
+        idle.pop_back();
+        return ctx;
+      }
+    }
+    PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr));
+    // RFC 7518 §3.5 for PSS: MGF1 with the same hash, salt as long as the hash.
+    const bool ready = ctx && EVP_PKEY_sign_init(ctx.get()) == 1 && EVP_PKEY_CTX_set_signature_md(ctx.get(), s.digest()) == 1 &&
+                       (!s.pss || (EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PSS_PADDING) == 1 &&
+                                   EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx.get(), RSA_PSS_SALTLEN_DIGEST) == 1 &&
+                                   EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), s.digest()) == 1));
+    if (!ready) throw std::runtime_error("OpenSSL cannot set up signing");
+    return ctx;
+  }
+
+  void give_back(PkeyCtxPtr ctx) {
+    std::lock_guard lock(mu);
+    if (idle.size() < kKeepIdle) idle.push_back(std::move(ctx));
+  }
+};
+
 std::string SigningKey::sign(std::string_view input) const {
   const AlgSpec& s = spec(alg_);
   if (!pkey_) throw std::logic_error("sign() on an empty SigningKey");
+  std::string signature(static_cast<std::size_t>(EVP_PKEY_get_size(raw(pkey_))), '\0');
+  std::size_t length = signature.size();
+  if (s.digest) {  // hash-then-sign, SHA-256 in every such algorithm here (not Ed25519)
+    const std::string digest = sha256(input);
+    PkeyCtxPtr ctx = signers_->take(s, raw(pkey_));
+    if (EVP_PKEY_sign(ctx.get(), bytes(signature), &length, bytes(digest), digest.size()) != 1) {
+      ERR_clear_error();
+      throw std::runtime_error("OpenSSL signing failed");
+    }
+    signers_->give_back(std::move(ctx));
+    signature.resize(length);
+    return s.ecdsa_half ? der_to_jose(signature, s.ecdsa_half) : signature;
+  }
   MdCtxPtr ctx(EVP_MD_CTX_new());
   // One call with a buffer of the key's maximum signature size: a NULL "size query" call is not
   // reliably side-effect free across providers.
-  std::string signature(static_cast<std::size_t>(EVP_PKEY_get_size(raw(pkey_))), '\0');
-  std::size_t length = signature.size();
   if (!ctx || !init_context(s, ctx.get(), raw(pkey_), true) ||
       EVP_DigestSign(ctx.get(), bytes(signature), &length, bytes(input), input.size()) != 1)
     throw std::runtime_error("OpenSSL signing failed");

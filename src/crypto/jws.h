@@ -35,8 +35,10 @@ class SigningKey {
   bool verify(std::string_view input, std::string_view signature) const;
 
  private:
+  struct Signers;  // signing contexts set up once and reused (jws.cpp)
   Alg alg_{};
   std::shared_ptr<void> pkey_;  // EVP_PKEY*, freed with EVP_PKEY_free
+  std::shared_ptr<Signers> signers_;
   std::string kid_;
 };
 
