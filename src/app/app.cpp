@@ -1,6 +1,7 @@
 #include "app/app.h"
 
 #include <spdlog/spdlog.h>
+#include <malloc.h>
 #include <sys/stat.h>
 
 #include <boost/json.hpp>
@@ -79,6 +80,9 @@ Status bootstrap_admin(store::UserStore& users, identity::Accounts& accounts) {
 
 int run_server(const Config& config) {
   Logging logging(config.log_level);
+  // Blocks from 1 MiB up (Argon2id's 19 MiB) always come from mmap and go back to the system when
+  // freed; glibc's default threshold grows after such a free and would keep them in the heap.
+  ::mallopt(M_MMAP_THRESHOLD, 1 << 20);
   auto fail = [](const Error& e) {
     spdlog::critical("{}", e.message);
     return 1;
