@@ -4,10 +4,12 @@
 //
 // Read-through callers take generation() before reading the source and pass it to put(): an
 // eviction in between (the source changed) bumps the generation and the stale value is dropped.
+// Lookups share the lock: every authenticated request makes several, from every I/O thread.
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <shared_mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -20,13 +22,13 @@ class BoundedCache {
   explicit BoundedCache(std::size_t max_entries) : max_(max_entries) {}
 
   std::optional<V> find(const std::string& key) const {
-    std::lock_guard lock(mu_);
+    std::shared_lock lock(mu_);
     auto it = map_.find(key);
     if (it == map_.end()) return std::nullopt;
     return it->second;
   }
   std::uint64_t generation() const {
-    std::lock_guard lock(mu_);
+    std::shared_lock lock(mu_);
     return generation_;
   }
   void put(const std::string& key, V value, std::uint64_t read_at_generation) {
@@ -46,14 +48,14 @@ class BoundedCache {
     map_.clear();
   }
   std::size_t size() const {
-    std::lock_guard lock(mu_);
+    std::shared_lock lock(mu_);
     return map_.size();
   }
 
  private:
   std::size_t max_;
   std::uint64_t generation_ = 0;
-  mutable std::mutex mu_;
+  mutable std::shared_mutex mu_;
   std::unordered_map<std::string, V> map_;
 };
 
