@@ -61,8 +61,16 @@ Status CachedClientStore::remove(const std::string& id) { return announced(feed_
 
 CachedRefreshTokenStore::CachedRefreshTokenStore(RefreshTokenStore& inner, ChangeFeed& feed)
     : inner_(inner), feed_(feed) {
+  evict_on(feed_, kTopic, by_hash_);
   for (auto topic : {CachedRevocationStore::kTopic, CachedClientStore::kTopic})
     feed_.subscribe(std::string(topic), [this](std::string_view) { by_hash_.clear(); });
+}
+
+Result<RotatedToken> CachedRefreshTokenStore::rotate(const std::string& token_hash, RefreshToken successor,
+                                                     std::int64_t now, std::int64_t grace_seconds) {
+  auto rotated = inner_.rotate(token_hash, std::move(successor), now, grace_seconds);
+  if (rotated && rotated->outcome == Rotation::rotated) feed_.publish(kTopic, token_hash);  // now used
+  return rotated;
 }
 
 Result<std::optional<RefreshToken>> CachedRefreshTokenStore::find(const std::string& token_hash, std::int64_t now) {

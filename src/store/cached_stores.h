@@ -47,19 +47,18 @@ class CachedRevocationStore : public RevocationStore {
   BoundedCache<bool> answers_{100000};
 };
 
-// What find() answers changes only with time (checked on every hit: a cached token still
-// expires) and when rows are deleted: a family by a grant revocation, a client's tokens by its
-// removal. Those are announced on the revocation and client topics, and either empties this
-// cache. Rotation only marks a token used, which find() does not report.
+// What find() answers changes with time (checked on every hit: a cached token still expires),
+// when a token is rotated (announced here, on kTopic, evicting that token) and when rows are
+// deleted: a family by a grant revocation, a client's tokens by its removal, announced on the
+// revocation and client topics, either of which empties this cache.
 class CachedRefreshTokenStore : public RefreshTokenStore {
  public:
+  static constexpr std::string_view kTopic = "refresh";
   CachedRefreshTokenStore(RefreshTokenStore& inner, ChangeFeed& feed);
 
   Status save(const RefreshToken& token) override { return inner_.save(token); }
   Result<RotatedToken> rotate(const std::string& token_hash, RefreshToken successor, std::int64_t now,
-                              std::int64_t grace_seconds) override {
-    return inner_.rotate(token_hash, std::move(successor), now, grace_seconds);
-  }
+                              std::int64_t grace_seconds) override;
   Result<std::optional<RefreshToken>> find(const std::string& token_hash, std::int64_t now) override;
   Status purge_expired(std::int64_t now) override { return inner_.purge_expired(now); }
 

@@ -21,6 +21,7 @@ struct RefreshToken {
   std::int64_t auth_time = 0;
   std::int64_t created_at = 0;
   std::int64_t expires_at = 0;
+  std::int64_t used_at = 0;  // when first rotated; 0 while unused
 };
 
 enum class Rotation { rotated, unknown, expired, revoked, replayed };

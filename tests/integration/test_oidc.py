@@ -230,11 +230,17 @@ def test_refresh_rotation_grace_and_replay(oidc):
     r1 = refresh(rt)
     assert r1.status_code == 200 and r1.json()["refresh_token"] != rt
     claims_of(oidc, r1.json()["id_token"])
+    introspect = lambda t: requests.post(oidc.issuer + "/oauth2/introspect", auth=(CONF_ID, CONF_SECRET),
+                                         data={"token": t}).json()["active"]
     r2 = refresh(rt)  # a concurrent double refresh within the grace period
     assert r2.status_code == 200
+    assert introspect(rt) is True, "still usable during the grace period"
     time.sleep(11)
+    assert introspect(rt) is False, "a rotated token past its grace period is not active (using it is a replay)"
+    assert introspect(r1.json()["refresh_token"]) is True
     r3 = refresh(rt)  # a replay after the grace period revokes the family
     assert r3.status_code == 400 and r3.json()["error"] == "invalid_grant"
+    assert introspect(r1.json()["refresh_token"]) is False, "the family is revoked"
     assert refresh(r1.json()["refresh_token"]).status_code == 400
     r = requests.get(oidc.issuer + "/userinfo", headers={"Authorization": "Bearer " + r1.json()["access_token"]})
     assert r.status_code == 401

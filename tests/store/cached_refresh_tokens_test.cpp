@@ -1,6 +1,6 @@
 // The in-memory refresh-token cache in front of the SQL store, on both backends: served from
 // memory once seen, yet never answering for a token that expired, whose family was revoked or
-// whose client was removed, on this node or (PostgreSQL) another one.
+// whose client was removed, nor hiding a rotation, on this node or (PostgreSQL) another one.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -64,6 +64,24 @@ TEST_P(CachedRefreshTokensOn, ASeenTokenIsServedFromMemoryUntilItsFamilyIsRevoke
   EXPECT_FALSE(node.finds("h2")) << "the cache was emptied, and the database no longer has it";
 }
 
+TEST_P(CachedRefreshTokensOn, RotationShowsThroughTheCache) {
+  Node node(db());
+  ASSERT_TRUE(node.tokens.save(token("h1", "g1")));
+  auto before = node.tokens.find("h1", 200);
+  ASSERT_TRUE(before && before->has_value());
+  EXPECT_EQ((*before)->used_at, 0);
+  auto rotated = node.tokens.rotate("h1", token("h2", ""), 300, 10);
+  ASSERT_TRUE(rotated);
+  ASSERT_EQ(rotated->outcome, Rotation::rotated);
+  auto after = node.tokens.find("h1", 301);
+  ASSERT_TRUE(after && after->has_value());
+  EXPECT_EQ((*after)->used_at, 300) << "the cached copy from before the rotation was evicted";
+  auto successor = node.tokens.find("h2", 301);
+  ASSERT_TRUE(successor && successor->has_value());
+  EXPECT_EQ((*successor)->grant_id, "g1");
+  EXPECT_EQ((*successor)->used_at, 0);
+}
+
 TEST_P(CachedRefreshTokensOn, ACachedTokenStillExpires) {
   Node node(db());
   ASSERT_TRUE(node.tokens.save(token("h1", "g1", 1000)));
@@ -82,6 +100,24 @@ TEST_P(CachedRefreshTokensOn, RemovingTheClientForgetsItsTokens) {
   ASSERT_TRUE(node.finds("h1"));
   ASSERT_TRUE(node.clients.remove("app"));
   EXPECT_FALSE(node.finds("h1"));
+}
+
+TEST_P(CachedRefreshTokensOn, ARotationOnAnotherNodeReachesThisOneWithinASecond) {
+  if (GetParam() == Backend::sqlite) GTEST_SKIP() << "one process per SQLite database";
+  Node a(db());
+  Node b(database().open_again());
+  ASSERT_TRUE(a.tokens.save(token("h1", "g1")));
+  ASSERT_TRUE(a.finds("h1"));
+  auto rotated = b.tokens.rotate("h1", token("h2", ""), 300, 10);
+  ASSERT_TRUE(rotated && rotated->outcome == Rotation::rotated);
+  auto used_at = [&] {
+    auto found = a.tokens.find("h1", 301);
+    return found && found->has_value() ? (*found)->used_at : -1;
+  };
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  while (used_at() == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(used_at(), 300);
 }
 
 TEST_P(CachedRefreshTokensOn, ARevocationOnAnotherNodeReachesThisOneWithinASecond) {

@@ -16,7 +16,8 @@ void insert(soci::session& sql, const RefreshToken& t) {
 
 RefreshToken from_row(const soci::row& r) {
   return {r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3),
-          r.get<std::string>(4), r.get<std::string>(5), r.get<long long>(6), r.get<long long>(7), r.get<long long>(8)};
+          r.get<std::string>(4), r.get<std::string>(5), r.get<long long>(6), r.get<long long>(7), r.get<long long>(8),
+          r.get<long long>(9)};
 }
 }  // namespace
 
