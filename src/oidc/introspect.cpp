@@ -51,9 +51,8 @@ Result<json::object> describe(Provider& p, const std::string& token) {
     const auto now = now_seconds();
     auto rt = p.refresh_tokens.find(crypto::secret_digest(token), now);
     if (!rt) return rt.error();
-    // A rotated token stays usable for the grace period only; after it, presenting it is a
-    // replay that revokes its family, so it is not active (RFC 7662 §2.2).
-    if (rt->has_value() && ((*rt)->used_at == 0 || now - (*rt)->used_at <= p.lifetimes.refresh_grace))
+    // A token whose use would be a replay (revoking its family) is not active (RFC 7662 §2.2).
+    if (rt->has_value() && !(*rt)->replay_at(now, p.lifetimes.refresh_grace))
       return describe_refresh(p, **rt);
   }
   return json::object{{"active", false}};

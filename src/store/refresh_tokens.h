@@ -22,6 +22,12 @@ struct RefreshToken {
   std::int64_t created_at = 0;
   std::int64_t expires_at = 0;
   std::int64_t used_at = 0;  // when first rotated; 0 while unused
+
+  // Presenting it now would be a replay (used, and the grace period is over): the one rule that
+  // rotation enforces and introspection reports.
+  bool replay_at(std::int64_t now, std::int64_t grace_seconds) const {
+    return used_at != 0 && now - used_at > grace_seconds;
+  }
 };
 
 enum class Rotation { rotated, unknown, expired, revoked, replayed };

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <memory>
 #include <thread>
 
 #include "store/cached_stores.h"
@@ -111,30 +112,37 @@ TEST_P(CachedRefreshTokensOn, RemovingTheClientForgetsItsTokens) {
   EXPECT_FALSE(node.finds("h1"));
 }
 
-TEST_P(CachedRefreshTokensOn, ARotationOnAnotherNodeReachesThisOneWithinASecond) {
-  if (GetParam() == Backend::sqlite) GTEST_SKIP() << "one process per SQLite database";
-  Node a(db());
-  Node b(database().open_again());
-  ASSERT_TRUE(a.tokens.save(token("h1", "g1")));
-  ASSERT_TRUE(a.finds("h1"));
-  auto rotated = b.tokens.rotate("h1", token("h2", ""), 300, 10);
+// Node A has seen token h1 (grant g1) and cached it; node B shares the database (PostgreSQL).
+class CachedRefreshTokensOnTwoNodes : public CachedRefreshTokensOn {
+ protected:
+  void SetUp() override {
+    CachedRefreshTokensOn::SetUp();
+    if (IsSkipped()) return;
+    if (GetParam() == Backend::sqlite) GTEST_SKIP() << "one process per SQLite database";
+    a = std::make_unique<Node>(db());
+    b = std::make_unique<Node>(database().open_again());
+    ASSERT_TRUE(a->tokens.save(token("h1", "g1")));
+    ASSERT_TRUE(a->finds("h1"));
+  }
+  std::unique_ptr<Node> a, b;
+};
+
+TEST_P(CachedRefreshTokensOnTwoNodes, ARotationOnBReachesAWithinASecond) {
+  auto rotated = b->tokens.rotate("h1", token("h2", ""), 300, 10);
   ASSERT_TRUE(rotated && rotated->outcome == Rotation::rotated);
   auto used_at = [&] {
-    auto found = a.tokens.find("h1", 301);
+    auto found = a->tokens.find("h1", 301);
     return found && found->has_value() ? (*found)->used_at : -1;
   };
   EXPECT_TRUE(within_a_second([&] { return used_at() == 300; }));
 }
 
-TEST_P(CachedRefreshTokensOn, ARevocationOnAnotherNodeReachesThisOneWithinASecond) {
-  if (GetParam() == Backend::sqlite) GTEST_SKIP() << "one process per SQLite database";
-  Node a(db());
-  Node b(database().open_again());
-  ASSERT_TRUE(a.tokens.save(token("h1", "g1")));
-  ASSERT_TRUE(a.finds("h1"));
-  ASSERT_TRUE(b.revocations.revoke_grant("g1", 200, 1000));
-  EXPECT_TRUE(within_a_second([&] { return !a.finds("h1"); }));
+TEST_P(CachedRefreshTokensOnTwoNodes, ARevocationOnBReachesAWithinASecond) {
+  ASSERT_TRUE(b->revocations.revoke_grant("g1", 200, 1000));
+  EXPECT_TRUE(within_a_second([&] { return !a->finds("h1"); }));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CachedRefreshTokensOn, ::testing::ValuesIn(cells::testing::kBackends),
+                         cells::testing::backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, CachedRefreshTokensOnTwoNodes, ::testing::ValuesIn(cells::testing::kBackends),
                          cells::testing::backend_name);

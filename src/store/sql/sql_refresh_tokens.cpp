@@ -52,15 +52,14 @@ Result<RotatedToken> SqlRefreshTokenStore::rotate(const std::string& token_hash,
     sql << "SELECT COUNT(*) FROM revoked_grants WHERE grant_id = :g", soci::use(out.old_token.grant_id),
         soci::into(revoked);
     if (revoked) return out;
-    long long used_at = r.get<long long>(9);
     if (out.old_token.expires_at <= now) {
       out.outcome = Rotation::expired;
-    } else if (used_at != 0 && now - used_at > grace_seconds) {
+    } else if (out.old_token.replay_at(now, grace_seconds)) {
       revoke_grant_in(sql, out.old_token.grant_id, now, now + 24 * 3600);
       out.outcome = Rotation::replayed;
     } else {
       long long n = now;
-      if (used_at == 0)
+      if (out.old_token.used_at == 0)
         sql << "UPDATE refresh_tokens SET used_at = :n, successor_hash = :s WHERE token_hash = :h", soci::use(n),
             soci::use(successor.token_hash), soci::use(token_hash);
       successor.grant_id = out.old_token.grant_id;
