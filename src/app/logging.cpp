@@ -41,13 +41,13 @@ void flush_periodically(std::stop_token stop) {
 }  // namespace
 
 Logging::Logging(const std::string& level) {
-  spdlog::set_level(spdlog::level::from_str(level));
-  if (::isatty(STDOUT_FILENO)) return;
-  auto logger = std::make_shared<spdlog::logger>("", std::make_shared<BufferedStdout>());
-  logger->set_level(spdlog::level::from_str(level));
-  logger->flush_on(spdlog::level::warn);
-  spdlog::set_default_logger(std::move(logger));
-  flusher_ = std::jthread(flush_periodically);
+  if (!::isatty(STDOUT_FILENO)) {
+    auto logger = std::make_shared<spdlog::logger>("", std::make_shared<BufferedStdout>());
+    logger->flush_on(spdlog::level::warn);
+    spdlog::set_default_logger(std::move(logger));
+    flusher_ = std::jthread(flush_periodically);
+  }
+  spdlog::set_level(spdlog::level::from_str(level));  // every registered logger, the new default included
 }
 
 Logging::~Logging() {
