@@ -102,6 +102,7 @@ std::optional<std::string> base64_decode(std::string_view text) {
   return decode_unpadded(body, kStandardReverse);
 }
 
+namespace {
 // Fetched once: EVP_sha256() makes every EVP_Digest look the algorithm up in the provider store
 // again (a third of the cost of hashing a JWT for the verified-token cache).
 const EVP_MD* fetched(const char* name) {
@@ -109,6 +110,7 @@ const EVP_MD* fetched(const char* name) {
   if (!md) throw std::runtime_error(std::string("OpenSSL has no ") + name);
   return md;
 }
+}  // namespace
 
 std::string sha256(std::string_view bytes) {
   static const EVP_MD* md = fetched("SHA256");

@@ -328,7 +328,10 @@ struct SigningKey::Signers {
                        (!s.pss || (EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PSS_PADDING) == 1 &&
                                    EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx.get(), RSA_PSS_SALTLEN_DIGEST) == 1 &&
                                    EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), s.digest()) == 1));
-    if (!ready) throw std::runtime_error("OpenSSL cannot set up signing");
+    if (!ready) {
+      ERR_clear_error();
+      throw std::runtime_error("OpenSSL cannot set up signing");
+    }
     return ctx;
   }
 
