@@ -20,7 +20,7 @@ std::string_view kind_name(CredentialKind kind) {
 }
 
 namespace {
-Result<Principal> from_access_token(oidc::Provider& p, const std::string& token) {
+Result<Principal> from_access_token(oidc::Provider& p, std::string_view token) {
   auto at = oidc::verify_access_token(p, token);
   if (!at) {
     if (at.error().code == "unavailable") return at.error();

@@ -155,13 +155,13 @@ std::optional<BasicCredentials> basic_credentials(const Request& req, bool form_
   return c;
 }
 
-std::optional<std::string> bearer_token(const Request& req) {
+std::optional<std::string_view> bearer_token(const Request& req) {
   auto h = req.header("Authorization");
   if (!h || !istarts_with(*h, "Bearer ") || count_header(req.headers, "Authorization") != 1) return std::nullopt;
   auto token = h->substr(7);
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
   if (token.empty()) return std::nullopt;
-  return std::string(token);
+  return token;
 }
 
 }  // namespace cells::http

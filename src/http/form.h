@@ -49,7 +49,7 @@ struct BasicCredentials {
 // Authorization: Basic ... (user and password each percent-decoded when `form_encoded`,
 // as RFC 6749 §2.3.1 asks for client credentials).
 std::optional<BasicCredentials> basic_credentials(const Request& req, bool form_encoded);
-// Authorization: Bearer TOKEN → TOKEN.
-std::optional<std::string> bearer_token(const Request& req);
+// Authorization: Bearer TOKEN → TOKEN, a view into `req` (tokens can be kilobytes: no copy).
+std::optional<std::string_view> bearer_token(const Request& req);
 
 }  // namespace cells::http

@@ -72,13 +72,6 @@ Status PatService::revoke(const std::string& id) {
   return ok();
 }
 
-std::optional<PatService::Entry> PatService::cached(const std::string& hash) {
-  std::lock_guard lock(mu_);
-  auto it = cache_.find(hash);
-  if (it == cache_.end()) return std::nullopt;
-  return it->second;
-}
-
 // Reloads a token from the database, keeping this node's unflushed slide: another node may have
 // slid it further (its flush lands within a second), or revoked it (the row is gone).
 // A revocation announced while we read (generation moved) may postdate what we read: read again.
@@ -113,22 +106,8 @@ Result<bool> PatService::reload(const std::string& hash) {
   return true;
 }
 
-Result<store::PersonalToken> PatService::use(const std::string& hash, std::int64_t now) {
-  auto mine = cached(hash);
-  bool trusted = mine && !mine->stale && mine->record.expires_at > now && (!feed_ || feed_->live());
-  if (!trusted) {
-    auto present = reload(hash);
-    if (!present) return present.error();
-    if (!*present) return err("invalid_credentials", "unknown or revoked token");
-  }
-  std::lock_guard lock(mu_);
-  auto it = cache_.find(hash);
-  if (it == cache_.end()) return err("invalid_credentials", "unknown or revoked token");
-  auto& e = it->second;
-  if (e.record.expires_at <= now) {
-    if (!e.dirty) cache_.erase(it);
-    return err("invalid_credentials", "token expired");
-  }
+// Moves a sliding window forward and marks the use for the next flush; the caller holds mu_.
+store::PersonalToken PatService::record_use(Entry& e, std::int64_t now) {
   if (e.record.window_seconds) {
     auto next = now + e.record.window_seconds;
     if (e.record.max_expires_at) next = std::min(next, e.record.max_expires_at);
@@ -137,6 +116,29 @@ Result<store::PersonalToken> PatService::use(const std::string& hash, std::int64
   e.record.last_used_at = now;
   e.dirty = true;
   return e.record;
+}
+
+// A token seen before takes one lock and one lookup. Otherwise (unknown here, stale, seemingly
+// expired, or the feed is down) it is read again from the database first.
+Result<store::PersonalToken> PatService::use(const std::string& hash, std::int64_t now) {
+  bool feed_live = !feed_ || feed_->live();
+  {
+    std::lock_guard lock(mu_);
+    auto it = cache_.find(hash);
+    if (it != cache_.end() && feed_live && !it->second.stale && it->second.record.expires_at > now)
+      return record_use(it->second, now);
+  }
+  auto present = reload(hash);
+  if (!present) return present.error();
+  if (!*present) return err("invalid_credentials", "unknown or revoked token");
+  std::lock_guard lock(mu_);
+  auto it = cache_.find(hash);
+  if (it == cache_.end()) return err("invalid_credentials", "unknown or revoked token");
+  if (it->second.record.expires_at <= now) {
+    if (!it->second.dirty) cache_.erase(it);
+    return err("invalid_credentials", "token expired");
+  }
+  return record_use(it->second, now);
 }
 
 Result<auth::Principal> PatService::verify(std::string_view token, const std::optional<std::string>& login) {

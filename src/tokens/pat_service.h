@@ -73,7 +73,7 @@ class PatService {
     bool stale = false;  // the feed was down: re-read before trusting
   };
   Result<store::PersonalToken> use(const std::string& hash, std::int64_t now);
-  std::optional<Entry> cached(const std::string& hash);
+  static store::PersonalToken record_use(Entry& e, std::int64_t now);
   Result<bool> reload(const std::string& hash);
   void forget(std::string_view hash);
 
