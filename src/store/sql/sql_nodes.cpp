@@ -40,10 +40,16 @@ void insert(soci::session& sql, const Node& n) {
 
 Result<Node> SqlNodeStore::root(const std::string& workspace, const std::string& owner, std::int64_t now) {
   std::string name = workspace + "/" + owner;
+  const std::string no_parent;
+  auto lookup = [&](soci::session& sql) { return select_one(sql, "parent_uuid = :p AND name = :n", no_parent, &name); };
+  // Every file request starts here and the root almost always exists: look in a plain read
+  // first, so requests do not queue for the write lock (SQLite) or open a write transaction.
+  auto existing = db_->run([&](soci::session& sql) -> Result<std::optional<Node>> { return lookup(sql); });
+  if (!existing) return existing.error();
+  if (*existing) return **existing;
   auto find_or_create = [&] {
     return db_->write([&](soci::session& sql) -> Result<Node> {
-      std::string empty;
-      if (auto found = select_one(sql, "parent_uuid = :p AND name = :n", empty, &name)) return *found;
+      if (auto found = lookup(sql)) return *found;
       Node root{new_uuid(), workspace, owner, "", name, true, 0, now, new_uuid(), "", ""};
       insert(sql, root);
       return root;
