@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include <mutex>
+
 #include "store/migrations.h"
 
 namespace cells::store {
@@ -68,12 +70,21 @@ void prepare_sqlite(soci::session& sql) {
   sql << "PRAGMA synchronous = FULL";
   sql << "PRAGMA foreign_keys = ON";
 }
+
+// SQLite counts every allocation under one process-wide mutex by default; with several worker
+// threads reading at once that mutex is the contended lock. Must run before SQLite initializes
+// (a no-op, SQLITE_MISUSE, if something initialized it earlier).
+void configure_sqlite_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
 }  // namespace
 
 Result<std::shared_ptr<Database>> Database::open(const std::string& url, std::size_t pool_size) {
   Backend backend;
   std::string connect;
   if (url.starts_with("sqlite:")) {
+    configure_sqlite_once();
     backend = Backend::sqlite;
     connect = "db=" + url.substr(7) + " timeout=10";
   } else if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
