@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <future>
 #include <thread>
 
 #include "core/uuid.h"
@@ -194,4 +196,27 @@ TEST_P(NodeStoreOn, ConcurrentFirstUseOfARootAcrossTwoNodes) {
     for (auto& t : threads) t.join();
     for (int i = 1; i < 4; ++i) EXPECT_EQ(uuids[i], uuids[0]) << owner;
   }
+}
+
+// Every file request looks its root up: an existing root must be found while another node is
+// in a write transaction (on SQLite, BEGIN IMMEDIATE would make it wait for that writer).
+TEST_P(NodeStoreOn, AnExistingRootIsFoundWhileAnotherNodeWrites) {
+  auto other = database().open_again();
+  std::promise<void> locked, release;
+  std::thread writer([&] {
+    other->write([&](soci::session&) -> cells::Status {
+      locked.set_value();
+      release.get_future().wait_for(std::chrono::seconds(15));
+      return cells::ok();
+    });
+  });
+  locked.get_future().wait();
+  auto lookup = std::async(std::launch::async, [&] { return nodes_->root("personal-files", "u1", 2); });
+  bool answered = lookup.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
+  release.set_value();
+  writer.join();
+  ASSERT_TRUE(answered) << "the root lookup waited for another node's write transaction";
+  auto found = lookup.get();
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->uuid, root_.uuid);
 }
