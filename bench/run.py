@@ -731,6 +731,12 @@ def fmt(x, nd=1):
     return f"{x:,}" if isinstance(x, int) else str(x)
 
 
+def rounds_head(title, text, columns):
+    """The title, explanation and table header of a rounds section (first column: the round)."""
+    return ["", f"## {title}", "", text, "", "| round | " + " | ".join(columns) + " |",
+            "|---:|" + "".join("---|" if c == "scenario" else "---:|" for c in columns)]
+
+
 def report_md(data):
     m = data["machine"]
     L = [f"# Benchmark results {data['date']}{' (smoke)' if data['smoke'] else ''}", "",
@@ -782,22 +788,21 @@ def report_md(data):
                          f"{fmt(r.get('p50_ms'), 2)} | {fmt(r.get('p99_ms'), 2)} | "
                          f"{r.get('non_2xx', '')}{'' if r.get('ok') else ' FAILED'} |")
     if data.get("bearer_rounds"):
-        L += ["", "## Bearer rounds (cells)", "",
-              "Each round measures `/healthz`, then `/a/user/me` with the PAT, then with the JWT, back to back "
-              "(same wrk settings as above); the Bearer target is the median of the per-round ratios.", "",
-              "| round | healthz µs/req | me_pat µs/req | me_jwt µs/req | me_pat / healthz − 1 | me_jwt / healthz − 1 |",
-              "|---:|---:|---:|---:|---:|---:|"]
+        L += rounds_head("Bearer rounds (cells)",
+                         "Each round measures `/healthz`, then `/a/user/me` with the PAT, then with the JWT, back to "
+                         "back (same wrk settings as above); the Bearer target is the median of the per-round ratios.",
+                         ["healthz µs/req", "me_pat µs/req", "me_jwt µs/req", "me_pat / healthz − 1",
+                          "me_jwt / healthz − 1"])
         for i, r in enumerate(data["bearer_rounds"], 1):
             cpu = {sc: (r.get(sc) or {}).get("cpu_us_per_req") for sc in BEARER_ROUND}
             extra = {sc: cpu[sc] / cpu["healthz"] - 1 if cpu[sc] and cpu["healthz"] else None for sc in BEARER_ROUND}
             L.append(f"| {i} | {fmt(cpu['healthz'])} | {fmt(cpu['me_pat'])} | {fmt(cpu['me_jwt'])} | "
                      f"{fmt(extra['me_pat'], 3)} | {fmt(extra['me_jwt'], 3)} |")
     if data.get("peer_rounds"):
-        L += ["", "## cells / peer rounds", "",
-              "Both servers running; in each round every scenario is measured on cells, then on the peer. "
-              "The cells / peer targets are the medians of these per-round ratios.", "",
-              "| round | scenario | cells req/s | peer req/s | cells CPU µs/req | peer CPU µs/req | ratio |",
-              "|---:|---|---:|---:|---:|---:|---:|"]
+        L += rounds_head("cells / peer rounds",
+                         "Both servers running; in each round every scenario is measured on cells, then on the peer. "
+                         "The cells / peer targets are the medians of these per-round ratios.",
+                         ["scenario", "cells req/s", "peer req/s", "cells CPU µs/req", "peer CPU µs/req", "ratio"])
         for i, r in enumerate(data["peer_rounds"], 1):
             for sc, runs in r.items():
                 c, p = runs.get("cells") or {}, runs.get("peer") or {}
