@@ -72,6 +72,15 @@ const std::vector<std::vector<const char*>> kMigrations = {
         "CREATE TABLE dav_locks (token TEXT PRIMARY KEY, path TEXT NOT NULL, is_exclusive INTEGER NOT NULL,"
         " is_deep INTEGER NOT NULL, owner_xml TEXT NOT NULL, timeout_seconds BIGINT NOT NULL, expires_at BIGINT NOT NULL)",
     },
+    // 7: the janitor deletes expired rows every 10 minutes. Without these, each purge scanned the
+    // whole table inside a write transaction: ~0.2 s per million rows with every writer waiting.
+    {
+        "CREATE INDEX refresh_tokens_expiry ON refresh_tokens (expires_at)",
+        "CREATE INDEX personal_tokens_expiry ON personal_tokens (expires_at)",
+        "CREATE INDEX login_sessions_expiry ON login_sessions (expires_at)",
+        "CREATE INDEX revoked_tokens_expiry ON revoked_tokens (expires_at)",
+        "CREATE INDEX revoked_grants_expiry ON revoked_grants (expires_at)",
+    },
 };
 
 }  // namespace
