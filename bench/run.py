@@ -656,10 +656,10 @@ def machine():
 # ------------------------------------------------------------------------------------------------
 # Targets and the report.
 
-def bearer_extra(rounds, scenario):
-    """Median over the rounds of (CPU per request of `scenario` / of that round's healthz − 1)."""
-    ratios = sorted(r[scenario]["cpu_us_per_req"] / r["healthz"]["cpu_us_per_req"] - 1 for r in rounds
-                    if r.get(scenario, {}).get("ok") and r.get("healthz", {}).get("ok"))
+def median_ratio(pairs, key):
+    """Median of a[key] / b[key] over the (a, b) pairs of runs where both ran cleanly, or None."""
+    ratios = [a[key] / b[key] for a, b in pairs
+              if a and b and a.get("ok") and b.get("ok") and a.get(key) and b.get(key)]
     return statistics.median(ratios) if ratios else None
 
 
@@ -673,11 +673,9 @@ def targets(b, ceiling, cells_info):
         out.append({"target": name, "measured": value, "limit": limit, "unit": unit, "status": status})
 
     def peer_ratio(name, sc, limit):
-        ratios = sorted(r[sc]["cells"]["rps"] / r[sc]["peer"]["rps"] for r in b.peer_rounds
-                        if r.get(sc, {}).get("cells", {}).get("ok") and r.get(sc, {}).get("peer", {}).get("ok"))
-        if ratios:
-            add(f"{name}, median of {len(ratios)} interleaved rounds", statistics.median(ratios), f"≥ {limit}",
-                lambda x: x >= limit)
+        ratio = median_ratio([(r.get(sc, {}).get("cells"), r.get(sc, {}).get("peer")) for r in b.peer_rounds], "rps")
+        if ratio is not None:
+            add(f"{name}, median of {len(b.peer_rounds)} interleaved rounds", ratio, f"≥ {limit}", lambda x: x >= limit)
             return
         a, p = get(sc, "cells"), get(sc, "peer")
         add(name, a / p if a and p else None, f"≥ {limit}", lambda x: x >= limit)
@@ -693,10 +691,10 @@ def targets(b, ceiling, cells_info):
         add(f"Bearer REST call ({label}): CPU per request / GET /healthz − 1", c / h - 1 if c and h else None,
             "≤ 0.15", lambda x: x <= 0.15)
     for sc, label in (("me_jwt", "JWT, user/me"), ("me_pat", "PAT, user/me")):
-        extra = bearer_extra(b.rounds, sc)
-        if extra is not None:
+        ratio = median_ratio([(r.get(sc), r.get("healthz")) for r in b.rounds], "cpu_us_per_req")
+        if ratio is not None:
             add(f"Bearer REST call ({label}): CPU per request / GET /healthz just before − 1, median of "
-                f"{len(b.rounds)} rounds", extra, "≤ 0.15", lambda x: x <= 0.15)
+                f"{len(b.rounds)} rounds", ratio - 1, "≤ 0.15", lambda x: x <= 0.15)
         elif (c := get(sc, "cells", "cpu_us_per_req")) is not None:
             add(f"Bearer REST call ({label}): CPU per request / GET /healthz − 1", c / h - 1 if h else None,
                 "≤ 0.15", lambda x: x <= 0.15)
